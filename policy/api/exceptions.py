@@ -1,0 +1,21 @@
+"""One error shape for the whole API.
+
+A Django `ValidationError` raised below DRF (a model's `clean()`, a constraint)
+becomes a 400 with field-level messages instead of a 500; `IntegrityError` that
+slips past validation becomes a 400 too, the transaction having rolled back.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, IntegrityError):
+        exc = exceptions.ValidationError({"non_field_errors": ["The change conflicts with existing data."]})
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PolicyConfig(AppConfig):
+    name = "policy"
+    verbose_name = "Policy records"
+
+    def ready(self):
+        from . import provenance  # noqa: F401  (connects the excerpt-offset receiver)

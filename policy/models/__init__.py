@@ -1,0 +1,17 @@
+from .actors import Actor
+from .events import Event
+from .records import AidPackage, Policy, PolicyRelation, Statement, Statistic
+from .reference import Country, Source, Topic
+
+__all__ = [
+    "Actor",
+    "AidPackage",
+    "Country",
+    "Event",
+    "Policy",
+    "PolicyRelation",
+    "Source",
+    "Statement",
+    "Statistic",
+    "Topic",
+]

@@ -1,0 +1,98 @@
+"""What every record shares: a public slug, timestamps, and (for cited records) provenance."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from ..choices import DatePrecision
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Record(models.Model):
+    """A record with a stable, human-readable public key."""
+
+    slug = models.SlugField(max_length=200, unique=True, help_text="Stable public key, unique per record type.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+        ordering = ["slug"]
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+def precision_field():
+    return models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+
+def precision_constraint(model_name, field="date_precision"):
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": DatePrecision.values}),
+        name=f"{model_name}_valid_{field}",
+        violation_error_message="Date precision must be one of: day, month, year.",
+    )
+
+
+def date_order_constraint(model_name, start, end):
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{start}__isnull": True})
+        | models.Q(**{f"{end}__isnull": True})
+        | models.Q(**{f"{end}__gte": models.F(start)}),
+        name=f"{model_name}_{end}_not_before_{start}",
+        violation_error_message=f"{end} must not be before {start}.",
+    )
+
+
+def validate_date_for_precision(value, precision, field):
+    """A date stands for the first day of its period: never invent a day the source does not give."""
+    if value is None:
+        return
+    if precision in (DatePrecision.MONTH, DatePrecision.YEAR) and value.day != 1:
+        raise ValidationError({field: f"With {precision} precision the date must be the first day of the {precision}."})
+    if precision == DatePrecision.YEAR and value.month != 1:
+        raise ValidationError({field: "With year precision the date must be 1 January."})
+
+
+class Cited(Record):
+    """A record drawn from a source, with the verbatim excerpt that supports it.
+
+    `excerpt_start`/`excerpt_end` are the excerpt's character offsets in the
+    source's text, derived on every save (see policy.provenance) so reads never
+    have to load a source's full text to report them.
+    """
+
+    source = models.ForeignKey("policy.Source", on_delete=models.PROTECT, related_name="+")
+    excerpt = models.TextField(help_text="The verbatim span of the source's text that supports this record.")
+    excerpt_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    excerpt_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    notes = models.TextField(blank=True, help_text="Editorial notes, e.g. what in this record is inferred.")
+
+    # Dated fields checked against date_precision by clean(); subclasses name theirs.
+    precision_dated_fields = ()
+
+    class Meta(Record.Meta):
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        from ..provenance import excerpt_error
+
+        if self.source_id is not None and self.excerpt:
+            error = excerpt_error(self.source, self.excerpt)
+            if error:
+                raise ValidationError({"excerpt": error})
+        for field in self.precision_dated_fields:
+            validate_date_for_precision(getattr(self, field), self.date_precision, field)
+
+
+def history(**kwargs):
+    """Change history for a record type (who, when, what), many-to-many fields included."""
+    return HistoricalRecords(inherit=False, **kwargs)

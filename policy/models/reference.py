@@ -1,0 +1,84 @@
+"""Reference data: countries, topics, and the sources records are drawn from."""
+
+from django.db import models
+
+from ..choices import SourceKind
+from .base import Record, history, precision_constraint, precision_field
+
+
+class CountryManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Country(models.Model):
+    code = models.CharField(max_length=2, unique=True, help_text="ISO 3166-1 alpha-2 code, e.g. MX.")
+    iso3 = models.CharField(max_length=3, unique=True, help_text="ISO 3166-1 alpha-3 code, e.g. MEX.")
+    name = models.CharField(max_length=200, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CountryManager()
+    history = history()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-Z]{2}$"),
+                name="country_code_is_alpha2",
+                violation_error_message="Country code must be two upper-case letters (ISO 3166-1 alpha-2).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(iso3__regex=r"^[A-Z]{3}$"),
+                name="country_iso3_is_alpha3",
+                violation_error_message="ISO3 code must be three upper-case letters (ISO 3166-1 alpha-3).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def natural_key(self):
+        return (self.code,)
+
+
+class Topic(Record):
+    name = models.CharField(max_length=200, db_index=True)
+    description = models.TextField(blank=True)
+
+    history = history()
+
+    class Meta(Record.Meta):
+        pass
+
+    def __str__(self):
+        return self.name
+
+
+class Source(Record):
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, db_index=True)
+    publisher = models.ForeignKey(
+        "policy.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="published_sources"
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    published_on = models.DateField(null=True, blank=True, db_index=True)
+    date_precision = precision_field()
+    text = models.TextField(blank=True, help_text="The source's full text, where we hold it.")
+    notes = models.TextField(blank=True)
+
+    history = history()
+
+    class Meta(Record.Meta):
+        constraints = [precision_constraint("source")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        super().clean()
+        from .base import validate_date_for_precision
+
+        validate_date_for_precision(self.published_on, self.date_precision, "published_on")

@@ -1,0 +1,27 @@
+"""The article's fixtures are loaded once per test session; each test runs in a rolled-back transaction."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURE_FILES = sorted(str(path) for path in FIXTURE_DIR.glob("*.json"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if FIXTURE_FILES:
+            call_command("loaddata", *FIXTURE_FILES, verbosity=0)
+
+
+@pytest.fixture
+def superuser(db, django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin-123")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
