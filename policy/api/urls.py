@@ -1,0 +1,8 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()
+
+urlpatterns = [
+    *router.urls,
+]
