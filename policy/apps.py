@@ -7,3 +7,4 @@ class PolicyConfig(AppConfig):
 
     def ready(self):
         from . import provenance  # noqa: F401  (connects the excerpt-offset receiver)
+        from .api import schema  # noqa: F401  (registers the OpenAPI extensions)

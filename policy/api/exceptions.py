@@ -2,13 +2,21 @@
 
 A Django `ValidationError` raised below DRF (a model's `clean()`, a constraint)
 becomes a 400 with field-level messages instead of a 500; `IntegrityError` that
-slips past validation becomes a 400 too, the transaction having rolled back.
+slips past validation becomes a 400 too, the transaction having rolled back; deleting
+a record others still refer to (a protected foreign key) is a 409 naming them.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The request conflicts with the current state of the record."
+    default_code = "conflict"
 
 
 def exception_handler(exc, context):
@@ -16,6 +24,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, (ProtectedError, RestrictedError)):
+        blockers = sorted({f"{obj._meta.verbose_name} “{getattr(obj, 'slug', obj.pk)}”" for obj in exc.args[1]})[:20]
+        exc = Conflict(f"Cannot delete: still referred to by {', '.join(blockers)}.")
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError({"non_field_errors": ["The change conflicts with existing data."]})
     return drf_exception_handler(exc, context)

@@ -1,5 +1,8 @@
 """Renderers: orjson for JSON (rendering is on every read's hot path) and CSV for lists."""
 
+import csv
+import io
+
 import orjson
 from rest_framework import renderers
 
@@ -15,10 +18,47 @@ class JSONRenderer(renderers.BaseRenderer):
         return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
 
 
+def flat(value):
+    """A CSV cell: related records as their slug/code, several joined with ';'."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if "relation" in value and "policy" in value:
+            return f"{value['relation']}:{flat(value['policy'])}"
+        return value.get("slug", value.get("code", ""))
+    if isinstance(value, list):
+        return ";".join(flat(item) for item in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def csv_row(item):
+    return {name: flat(value) for name, value in item.items()}
+
+
 class CSVRenderer(renderers.BaseRenderer):
+    """One row per record. Unpaginated lists are streamed by the view; this renders
+    a requested page, a single record, or an error (as `field,message` rows)."""
+
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        raise NotImplementedError("CSV rendering arrives with the REST API (issue 3).")
+        response = (renderer_context or {}).get("response")
+        if isinstance(data, dict) and "results" in data:
+            rows = data["results"]
+        elif response is not None and response.status_code >= 400:
+            rows = [
+                {"field": field, "message": "; ".join(map(str, m if isinstance(m, list) else [m]))}
+                for field, m in (data or {}).items()
+            ]
+        else:
+            rows = data if isinstance(data, list) else [data]
+        buffer = io.StringIO()
+        if rows:
+            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(csv_row(row) for row in rows)
+        return buffer.getvalue().encode("utf-8")

@@ -16,7 +16,9 @@ class Actor(Record):
     name = models.CharField(max_length=300, db_index=True)
     kind = models.CharField(max_length=20, choices=ActorKind.choices, db_index=True)
     role = models.CharField(max_length=500, blank=True, help_text="As stated in the source.")
-    country = models.ForeignKey("policy.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="actors")
+    country = models.ForeignKey(
+        "policy.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="actors"
+    )
     aliases = models.JSONField(default=list, blank=True, validators=[validate_aliases], help_text='e.g. ["AMLO"]')
     notes = models.TextField(blank=True)
 

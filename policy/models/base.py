@@ -77,6 +77,8 @@ class Cited(Record):
 
     # Dated fields checked against date_precision by clean(); subclasses name theirs.
     precision_dated_fields = ()
+    # (start, end) pairs; the database holds the order too, this names the field in the error.
+    date_ranges = ()
 
     class Meta(Record.Meta):
         abstract = True
@@ -91,6 +93,9 @@ class Cited(Record):
                 raise ValidationError({"excerpt": error})
         for field in self.precision_dated_fields:
             validate_date_for_precision(getattr(self, field), self.date_precision, field)
+        for start, end in self.date_ranges:
+            if getattr(self, start) and getattr(self, end) and getattr(self, end) < getattr(self, start):
+                raise ValidationError({end: f"{end} must not be before {start}."})
 
 
 def history(**kwargs):

@@ -19,6 +19,7 @@ class Event(Cited):
 
     history = history(m2m_fields=[participants, countries, topics])
     precision_dated_fields = ("start_date", "end_date")
+    date_ranges = (("start_date", "end_date"),)
 
     class Meta(Cited.Meta):
         constraints = [precision_constraint("event"), date_order_constraint("event", "start_date", "end_date")]

@@ -36,6 +36,7 @@ class Policy(Cited):
 
     history = history(m2m_fields=[countries, actors, topics])
     precision_dated_fields = ("start_date", "end_date")
+    date_ranges = (("start_date", "end_date"),)
 
     class Meta(Cited.Meta):
         verbose_name_plural = "policies"
@@ -89,7 +90,11 @@ class AidPackage(Cited):
     donor = models.ForeignKey("policy.Country", on_delete=models.PROTECT, related_name="aid_given")
     recipients = models.ManyToManyField("policy.Country", blank=True, related_name="aid_received")
     amount = models.DecimalField(
-        max_digits=20, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
         help_text="Null where the source gives no amount.",
     )
     currency = models.CharField(max_length=3, choices=[(code, code) for code in CURRENCY_CODES], default="USD")
@@ -106,11 +111,14 @@ class AidPackage(Cited):
     policy = models.ForeignKey(
         "policy.Policy", null=True, blank=True, on_delete=models.SET_NULL, related_name="aid_packages"
     )
-    event = models.ForeignKey("policy.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="aid_packages")
+    event = models.ForeignKey(
+        "policy.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="aid_packages"
+    )
     topics = models.ManyToManyField("policy.Topic", blank=True, related_name="aid_packages")
 
     history = history(m2m_fields=[recipients, topics])
     precision_dated_fields = ("announced_on",)
+    date_ranges = (("period_start", "period_end"),)
 
     class Meta(Cited.Meta):
         constraints = [
@@ -139,7 +147,9 @@ class Statement(Cited):
     kind = models.CharField(max_length=20, choices=StatementKind.choices, db_index=True)
     said_on = models.DateField(null=True, blank=True, db_index=True)
     date_precision = precision_field()
-    event = models.ForeignKey("policy.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="statements")
+    event = models.ForeignKey(
+        "policy.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
+    )
     addressee = models.ForeignKey(
         "policy.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="statements_received"
     )
@@ -176,6 +186,7 @@ class Statistic(Cited):
 
     history = history(m2m_fields=[countries, topics])
     precision_dated_fields = ("period_start",)
+    date_ranges = (("period_start", "period_end"),)
 
     class Meta(Cited.Meta):
         constraints = [

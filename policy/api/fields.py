@@ -1,0 +1,45 @@
+"""Serializer fields for related records: written by public key, read as compact objects."""
+
+from rest_framework import serializers
+
+
+def key_field(model):
+    """The public key of a record type: `code` for countries, `slug` for everything else."""
+    return "code" if model._meta.model_name == "country" else "slug"
+
+
+def label_field(model):
+    """The human-readable name a compact representation shows beside the key."""
+    names = {f.name for f in model._meta.get_fields()}
+    for candidate in ("title", "name", "text"):
+        if candidate in names:
+            return candidate
+    return key_field(model)
+
+
+class CompactRelatedField(serializers.SlugRelatedField):
+    """A related record. Writes name it by slug (countries by code, case-insensitive);
+    reads show `{slug|code, name|title, url}` (built by policy.api.reading, which is
+    why `to_representation` stays the plain key the browsable API's forms need)."""
+
+    default_error_messages = {
+        "does_not_exist": "No {model} with {slug_name} “{value}”.",
+        "invalid": "Expected a {slug_name} string.",
+    }
+
+    def __init__(self, **kwargs):
+        model = kwargs["queryset"].model
+        kwargs.setdefault("slug_field", key_field(model))
+        super().__init__(**kwargs)
+        self.model = model
+        self.label_field = label_field(model)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        if self.slug_field == "code":
+            data = data.upper()
+        try:
+            return self.get_queryset().get(**{self.slug_field: data})
+        except self.model.DoesNotExist:
+            self.fail("does_not_exist", model=self.model._meta.verbose_name, slug_name=self.slug_field, value=data)

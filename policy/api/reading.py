@@ -1,0 +1,151 @@
+"""The read path: a serializer's representation built straight from `.values()` rows.
+
+Each resource declares one serializer. DRF uses it for validation, writes, the
+browsable API and the schema; for reads, `ReadPlan` compiles the same declaration
+into the columns to select and a few queries for many-to-many data, so a page costs
+one query for its rows plus one per many-valued field asked for — no model
+instances, no field-by-field serialisation. (Stock DRF with nested serializers and
+prefetching measured 5–10× slower than plain SQL + orjson on a 100-row page.)
+"""
+
+from decimal import Decimal
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from .fields import CompactRelatedField, key_field, label_field
+
+ROW_ID = "id"
+
+
+def plain(value):
+    # orjson renders dates natively; decimals become strings, as DRF renders them.
+    return str(value) if isinstance(value, Decimal) else value
+
+
+class ResourceUrls:
+    """Absolute detail URLs for each record type, resolved once per request."""
+
+    def __init__(self, request):
+        self.request = request
+        self.bases = {}
+
+    def base(self, model):
+        if model not in self.bases:
+            path = reverse(f"{model._meta.model_name}-list")
+            self.bases[model] = self.request.build_absolute_uri(path) if self.request else path
+        return self.bases[model]
+
+    def detail(self, model, key):
+        return f"{self.base(model)}{key}/"
+
+
+class Column:
+    many = False
+
+    def __init__(self, source):
+        self.columns = [source]
+        self.source = source
+
+    def value(self, row, urls):
+        return plain(row[self.source])
+
+
+class Url(Column):
+    def __init__(self, model):
+        self.model = model
+        super().__init__(key_field(model))
+
+    def value(self, row, urls):
+        return urls.detail(self.model, row[self.source])
+
+
+class Compact:
+    """A foreign key, read as {key, label, url} from two joined columns."""
+
+    many = False
+
+    def __init__(self, source, model):
+        self.model = model
+        self.key, self.label = key_field(model), label_field(model)
+        self.key_column, self.label_column = f"{source}__{self.key}", f"{source}__{self.label}"
+        self.columns = [self.key_column, self.label_column]
+
+    def compact(self, key, label, urls):
+        return {self.key: key, self.label: label, "url": urls.detail(self.model, key)}
+
+    def value(self, row, urls):
+        key = row[self.key_column]
+        return None if key is None else self.compact(key, row[self.label_column], urls)
+
+
+class CompactMany(Compact):
+    """A many-to-many relation, read with one query over its through table for a whole page."""
+
+    many = True
+    columns = ()
+
+    def __init__(self, model_field):
+        self.through = model_field.remote_field.through
+        self.owner_column = f"{model_field.m2m_field_name()}_id"
+        super().__init__(model_field.m2m_reverse_field_name(), model_field.related_model)
+        self.columns = ()
+
+    def fetch(self, ids, urls):
+        by_owner = {}
+        rows = (
+            self.through.objects.filter(**{f"{self.owner_column}__in": ids})
+            .order_by(self.owner_column, self.key_column)
+            .values_list(self.owner_column, self.key_column, self.label_column)
+        )
+        for owner, key, label in rows:
+            by_owner.setdefault(owner, []).append(self.compact(key, label, urls))
+        return by_owner
+
+
+class ReadPlan:
+    """Compiled once per serializer class; see the module docstring."""
+
+    def __init__(self, serializer_class):
+        serializer = serializer_class()
+        self.model = serializer_class.Meta.model
+        self.detail_only = set(getattr(serializer_class.Meta, "detail_only_fields", ()))
+        self.readers = {name: self.reader_for(field) for name, field in serializer.fields.items()}
+        self.list_names = [name for name in self.readers if name not in self.detail_only]
+        self.detail_names = list(self.readers)
+
+    def reader_for(self, field):
+        if hasattr(field, "reader"):
+            return field.reader()
+        if isinstance(field, serializers.HyperlinkedIdentityField):
+            return Url(self.model)
+        if isinstance(field, serializers.ManyRelatedField):
+            return CompactMany(self.model._meta.get_field(field.source))
+        if isinstance(field, CompactRelatedField):
+            return Compact(field.source, field.model)
+        return Column(field.source)
+
+    def columns(self, names):
+        columns = [ROW_ID]
+        for name in names:
+            columns.extend(c for c in self.readers[name].columns if c not in columns)
+        return columns
+
+    def represent(self, rows, names, request):
+        """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order."""
+        urls = ResourceUrls(request)
+        ids = [row[ROW_ID] for row in rows]
+        plan = []
+        for name in names:
+            reader = self.readers[name]
+            plan.append((name, reader, reader.fetch(ids, urls) if reader.many else None))
+        return [
+            {
+                name: reader.value(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], [])
+                for name, reader, by_owner in plan
+            }
+            for row in rows
+        ]
+
+    def read(self, queryset, names, request):
+        return self.represent(list(queryset.values(*self.columns(names))), names, request)

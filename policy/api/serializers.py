@@ -1,0 +1,273 @@
+"""One serializer per record type: the single declaration of its representation.
+
+Writes are validated here (DRF field checks, then the model's own `full_clean`, so
+the API and the admin enforce the same rules); reads are compiled from the same
+declaration by policy.api.reading.
+"""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from ..choices import PolicyRelationKind
+from ..models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
+from .fields import CompactRelatedField
+from .reading import Compact
+
+RECORD_FIELDS = ["url", "slug"]
+TIMESTAMPS = ["created_at", "updated_at"]
+CITATION = ["source", "excerpt", "excerpt_start", "excerpt_end", "notes"]
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    serializer_related_field = CompactRelatedField
+
+    class Meta:
+        extra_kwargs = {"url": {"lookup_field": "slug"}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        relations = {f.name for f in model._meta.get_fields() if f.many_to_many or f.one_to_many}
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            if name not in relations:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=relations, validate_unique=False)
+        except DjangoValidationError as exc:
+            detail = serializers.as_serializer_error(exc)
+            if "__all__" in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
+            raise serializers.ValidationError(detail) from None
+        return attrs
+
+
+class CountrySerializer(RecordSerializer):
+    class Meta:
+        model = Country
+        fields = ["url", "code", "iso3", "name", *TIMESTAMPS]
+        extra_kwargs = {"url": {"lookup_field": "code"}}
+
+    def validate_code(self, value):
+        return value.upper()
+
+    def validate_iso3(self, value):
+        return value.upper()
+
+
+class TopicSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Topic
+        fields = [*RECORD_FIELDS, "name", "description", *TIMESTAMPS]
+
+
+class ActorSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Actor
+        fields = [*RECORD_FIELDS, "name", "kind", "role", "country", "aliases", "notes", *TIMESTAMPS]
+
+
+class SourceSerializer(RecordSerializer):
+    # `url` is every record's API address, so the document's own address gets another name.
+    url = serializers.HyperlinkedIdentityField(view_name="source-detail", lookup_field="slug")
+    document_url = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True)
+
+    class Meta(RecordSerializer.Meta):
+        model = Source
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "kind",
+            "publisher",
+            "document_url",
+            "published_on",
+            "date_precision",
+            "text",
+            "notes",
+            *TIMESTAMPS,
+        ]
+        detail_only_fields = ["text"]
+
+
+class EventSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Event
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "kind",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "location",
+            "participants",
+            "countries",
+            "topics",
+            *CITATION,
+            *TIMESTAMPS,
+        ]
+
+
+class PolicyLinks(Compact):
+    """Reads a page's typed policy-to-policy links with one query."""
+
+    many = True
+
+    def __init__(self):
+        super().__init__("to_policy", Policy)
+        self.columns = ()
+
+    def fetch(self, ids, urls):
+        by_owner = {}
+        rows = (
+            PolicyRelation.objects.filter(from_policy_id__in=ids)
+            .order_by("from_policy_id", "relation", "to_policy__slug")
+            .values_list("from_policy_id", "relation", self.key_column, self.label_column)
+        )
+        for owner, relation, key, label in rows:
+            by_owner.setdefault(owner, []).append({"relation": relation, "policy": self.compact(key, label, urls)})
+        return by_owner
+
+
+class PolicyLinkListSerializer(serializers.ListSerializer):
+    def reader(self):
+        return PolicyLinks()
+
+
+class PolicyLinkSerializer(serializers.Serializer):
+    relation = serializers.ChoiceField(choices=PolicyRelationKind.choices)
+    policy = CompactRelatedField(queryset=Policy.objects.all())
+
+    class Meta:
+        list_serializer_class = PolicyLinkListSerializer
+
+
+class PolicySerializer(RecordSerializer):
+    related = PolicyLinkSerializer(
+        many=True, required=False, help_text="This policy reverses/replaces/extends/implements these."
+    )
+
+    class Meta(RecordSerializer.Meta):
+        model = Policy
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "summary",
+            "kind",
+            "status",
+            "jurisdiction",
+            "countries",
+            "actors",
+            "start_date",
+            "end_date",
+            "date_precision",
+            "related",
+            "topics",
+            *CITATION,
+            *TIMESTAMPS,
+        ]
+
+    def validate_related(self, links):
+        seen = set()
+        for link in links:
+            target = link["policy"]
+            if self.instance is not None and target.pk == self.instance.pk:
+                raise serializers.ValidationError("A policy cannot be related to itself.")
+            if (link["relation"], target.pk) in seen:
+                raise serializers.ValidationError(f"Duplicate link: {link['relation']} {target.slug}.")
+            seen.add((link["relation"], target.pk))
+        return links
+
+    @transaction.atomic
+    def create(self, validated_data):
+        links = validated_data.pop("related", [])
+        policy = super().create(validated_data)
+        self.save_links(policy, links)
+        return policy
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        links = validated_data.pop("related", None)
+        policy = super().update(instance, validated_data)
+        if links is not None:
+            policy.relations.all().delete()
+            self.save_links(policy, links)
+        return policy
+
+    def save_links(self, policy, links):
+        # One create per link (not bulk_create) so each lands in the change history.
+        for link in links:
+            PolicyRelation.objects.create(from_policy=policy, to_policy=link["policy"], relation=link["relation"])
+
+
+class AidPackageSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = AidPackage
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "donor",
+            "recipients",
+            "amount",
+            "currency",
+            "kind",
+            "status",
+            "announced_by",
+            "announced_on",
+            "date_precision",
+            "period_start",
+            "period_end",
+            "channel",
+            "policy",
+            "event",
+            "topics",
+            *CITATION,
+            *TIMESTAMPS,
+        ]
+
+
+class StatementSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Statement
+        fields = [
+            *RECORD_FIELDS,
+            "speaker",
+            "text",
+            "kind",
+            "said_on",
+            "date_precision",
+            "event",
+            "addressee",
+            "language",
+            "is_translation",
+            "policies",
+            "countries",
+            "topics",
+            *CITATION,
+            *TIMESTAMPS,
+        ]
+
+
+class StatisticSerializer(RecordSerializer):
+    class Meta(RecordSerializer.Meta):
+        model = Statistic
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "indicator",
+            "value",
+            "unit",
+            "period_start",
+            "period_end",
+            "date_precision",
+            "countries",
+            "publisher",
+            "is_derived",
+            "topics",
+            *CITATION,
+            *TIMESTAMPS,
+        ]

@@ -1,0 +1,123 @@
+"""The filter grammar shared by every resource (DESIGN.md §2), as django-filter classes.
+
+- related records by public key, repeat = OR: `RelatedFilter`;
+- choice fields, repeat = OR: `ChoicesFilter`;
+- dates `<name>_after`/`<name>_before` (inclusive): `after`, `before`;
+- numbers `<name>_min`/`<name>_max`: `at_least`, `at_most`;
+- `search=` over a FilterSet's declared `search_fields`; `ordering=` over an explicit list.
+
+Relations across many-to-many tables filter through a subquery on the through
+table, never a join, so no combination of filters can return a record twice.
+"""
+
+import django_filters
+from django.db.models import Q
+
+SEARCH_MAX_LENGTH = 200
+
+
+class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Validates public keys in one query; country codes are case-insensitive."""
+
+    def clean(self, value):
+        if value and self.to_field_name == "code":
+            value = [v.upper() if isinstance(v, str) else v for v in value]
+        return super().clean(value)
+
+
+class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = KeyMultipleChoiceField
+
+    def __init__(self, field_name, queryset, **kwargs):
+        model = queryset.model
+        kwargs.setdefault("to_field_name", "code" if model._meta.model_name == "country" else "slug")
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"No {model._meta.verbose_name} with {kwargs['to_field_name']} “%(value)s”."},
+        )
+        kwargs.setdefault(
+            "help_text", f"{model._meta.verbose_name.capitalize()} {kwargs['to_field_name']}; repeat for OR."
+        )
+        super().__init__(field_name=field_name, queryset=queryset, distinct=False, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        model_field = qs.model._meta.get_field(self.field_name)
+        if model_field.many_to_many:
+            through = model_field.remote_field.through
+            owners = through.objects.filter(**{f"{model_field.m2m_reverse_field_name()}__in": value})
+            return qs.filter(pk__in=owners.values(model_field.m2m_field_name()))
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    def __init__(self, field_name, choices, **kwargs):
+        kwargs.setdefault("help_text", "Repeat for OR.")
+        super().__init__(field_name=field_name, choices=choices, distinct=False, **kwargs)
+
+
+def after(field_name):
+    return django_filters.DateFilter(
+        field_name=field_name, lookup_expr="gte", help_text=f"{field_name} on or after this date (YYYY-MM-DD)."
+    )
+
+
+def before(field_name):
+    return django_filters.DateFilter(
+        field_name=field_name, lookup_expr="lte", help_text=f"{field_name} on or before this date (YYYY-MM-DD)."
+    )
+
+
+def at_least(field_name):
+    return django_filters.NumberFilter(field_name=field_name, lookup_expr="gte", help_text=f"{field_name} ≥ this.")
+
+
+def at_most(field_name):
+    return django_filters.NumberFilter(field_name=field_name, lookup_expr="lte", help_text=f"{field_name} ≤ this.")
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering over an explicit list, always ending on the primary key so pages never overlap."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value if param]
+        return qs.order_by(*ordering, "pk")
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """Base of every resource's FilterSet: `search` over its `search_fields`."""
+
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=SEARCH_MAX_LENGTH,
+        help_text="Case-insensitive text search over the record's text and related names.",
+    )
+
+    search_fields = ()
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for path in self.search_fields:
+            condition |= self.search_condition(queryset.model, path, value)
+        return queryset.filter(condition)
+
+    @staticmethod
+    def search_condition(model, path, value):
+        head, _, rest = path.partition("__")
+        field = model._meta.get_field(head)
+        if field.many_to_many and rest:
+            # Through a subquery: a join would repeat records matching several related rows.
+            through = field.remote_field.through
+            owners = through.objects.filter(**{f"{field.m2m_reverse_field_name()}__{rest}__icontains": value})
+            return Q(pk__in=owners.values(field.m2m_field_name()))
+        return Q(**{f"{path}__icontains": value})
+
+
+def ordering(*fields):
+    return StableOrderingFilter(fields=fields, help_text="Comma-separated; prefix with - for descending.")
