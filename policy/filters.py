@@ -25,6 +25,16 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
         return super().clean(value)
 
 
+def related_condition(model, field_name, values):
+    """Records related through `field_name` to any of `values` — a subquery for many-to-many."""
+    model_field = model._meta.get_field(field_name)
+    if model_field.many_to_many:
+        through = model_field.remote_field.through
+        owners = through.objects.filter(**{f"{model_field.m2m_reverse_field_name()}__in": values})
+        return Q(pk__in=owners.values(model_field.m2m_field_name()))
+    return Q(**{f"{field_name}__in": values})
+
+
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = KeyMultipleChoiceField
 
@@ -41,14 +51,7 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(field_name=field_name, queryset=queryset, distinct=False, **kwargs)
 
     def filter(self, qs, value):
-        if not value:
-            return qs
-        model_field = qs.model._meta.get_field(self.field_name)
-        if model_field.many_to_many:
-            through = model_field.remote_field.through
-            owners = through.objects.filter(**{f"{model_field.m2m_reverse_field_name()}__in": value})
-            return qs.filter(pk__in=owners.values(model_field.m2m_field_name()))
-        return qs.filter(**{f"{self.field_name}__in": value})
+        return qs.filter(related_condition(qs.model, self.field_name, value)) if value else qs
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):

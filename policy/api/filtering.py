@@ -7,6 +7,13 @@ from rest_framework.exceptions import ValidationError
 COMMON_PARAMETERS = {"page", "page_size", "format", "fields", "omit"}
 
 
+def reject_unknown_parameters(request, known):
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        message = f"Unknown query parameter. This endpoint accepts: {', '.join(sorted(known))}."
+        raise ValidationError({name: [message] for name in unknown})
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)

@@ -67,6 +67,7 @@ class Compact:
 
     def __init__(self, source, model):
         self.model = model
+        self.source = source
         self.key, self.label = key_field(model), label_field(model)
         self.key_column, self.label_column = f"{source}__{self.key}", f"{source}__{self.label}"
         self.columns = [self.key_column, self.label_column]
@@ -86,8 +87,10 @@ class CompactMany(Compact):
     columns = ()
 
     def __init__(self, model_field):
+        self.field_name = model_field.name
         self.through = model_field.remote_field.through
         self.owner_column = f"{model_field.m2m_field_name()}_id"
+        self.target_column = f"{model_field.m2m_reverse_field_name()}_id"
         super().__init__(model_field.m2m_reverse_field_name(), model_field.related_model)
         self.columns = ()
 

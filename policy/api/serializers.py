@@ -271,3 +271,19 @@ class StatisticSerializer(RecordSerializer):
             *CITATION,
             *TIMESTAMPS,
         ]
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    """Documents a history entry's field change (responses are built by policy.api.history)."""
+
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    history_id = serializers.IntegerField()
+    timestamp = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Username of who made the change, where known.")
+    change = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    changes = FieldChangeSerializer(many=True)

@@ -4,6 +4,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .timeline import TimelineView
 
 router = DefaultRouter()
 router.register("policies", views.PolicyViewSet, basename="policy")
@@ -21,5 +22,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("timeline/", TimelineView.as_view(), name="timeline"),
     *router.urls,
 ]

@@ -7,18 +7,26 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from .. import filtersets
 from . import serializers
+from .filtering import reject_unknown_parameters
+from .history import HistoryReader, older_than, parse_as_of
 from .reading import ReadPlan
 from .renderers import csv_row
+from .serializers import HistoryEntrySerializer
 
 SPARSE_PARAMETERS = [
     OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated fields to return (default: all)."),
     OpenApiParameter("omit", OpenApiTypes.STR, description="Comma-separated fields to leave out."),
 ]
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of", OpenApiTypes.DATETIME, description="ISO 8601 date-time: the record as it was at that moment."
+)
+DETAIL_PARAMETERS = {"fields", "omit", "format", "as_of"}
 CSV_CHUNK = 2000
 
 
@@ -37,6 +45,7 @@ class RecordViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
     _plans = {}
+    _history_readers = {}
 
     @property
     def model(self):
@@ -100,7 +109,34 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.get_paginated_response(self.plan.represent(page, names, request))
 
     def retrieve(self, request, *args, **kwargs):
+        reject_unknown_parameters(request, DETAIL_PARAMETERS)
+        if "as_of" in request.query_params:
+            return self.retrieve_as_of(parse_as_of(request.query_params["as_of"]))
         return Response(self.read_one(**{self.lookup_field: self.get_lookup_value()}))
+
+    @property
+    def history_reader(self):
+        if self.serializer_class not in self._history_readers:
+            self._history_readers[self.serializer_class] = HistoryReader(self.plan)
+        return self._history_readers[self.serializer_class]
+
+    def retrieve_as_of(self, moment):
+        reader = self.history_reader
+        row = reader.as_of(reader.record_id(self.lookup_field, self.get_lookup_value()), moment)
+        return Response(reader.represent(row, self.field_names(detail=True), self.request, moment))
+
+    @extend_schema(
+        responses=HistoryEntrySerializer(many=True),
+        description="The record's changes, newest first: who, when, what kind, and each field's old and new value.",
+    )
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        reject_unknown_parameters(request, {"page", "page_size", "format"})
+        reader = self.history_reader
+        entries = reader.entries(reader.record_id(self.lookup_field, self.get_lookup_value()))
+        page = self.paginate_queryset(entries.values())
+        older = older_than(entries, page[-1]) if page else None
+        return self.get_paginated_response(reader.changes(page, older, request))
 
     def stream_csv(self, queryset, names):
         """The whole filtered list, streamed in chunks so memory stays flat at any size."""

@@ -1,0 +1,152 @@
+"""`/api/v1/timeline/`: every dated record of every type, in one chronological list.
+
+Each page is merged from one query per record type, each reading only the first
+`offset + page_size` rows of its own date index, plus one count per type — a fixed
+number of queries, and never a whole table in Python.
+"""
+
+import heapq
+from functools import reduce
+from operator import or_
+
+from django import forms
+from django.db.models import F, Q, Value
+from django.db.models.functions import Substr
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, permissions, serializers
+from rest_framework.exceptions import ValidationError
+
+from ..filters import KeyMultipleChoiceField, related_condition
+from ..models import Actor, AidPackage, Country, Event, Policy, Statement, Statistic, Topic
+from .filtering import reject_unknown_parameters
+from .reading import ResourceUrls
+
+TITLE_LENGTH = 200
+
+
+class TimelineType:
+    def __init__(self, model, date, title, country, actor, topic=("topics",)):
+        self.model, self.date, self.title = model, date, title
+        self.related = {"country": country, "actor": actor, "topic": topic}
+
+
+TYPES = {
+    "event": TimelineType(Event, "start_date", "title", country=("countries",), actor=("participants",)),
+    "policy": TimelineType(Policy, "start_date", "title", country=("jurisdiction", "countries"), actor=("actors",)),
+    "aid_package": TimelineType(
+        AidPackage, "announced_on", "title", country=("donor", "recipients"), actor=("announced_by",)
+    ),
+    "statement": TimelineType(Statement, "said_on", "text", country=("countries",), actor=("speaker", "addressee")),
+    "statistic": TimelineType(Statistic, "period_start", "title", country=("countries",), actor=("publisher",)),
+}
+
+
+class TimelineQuery(forms.Form):
+    date_after = forms.DateField(required=False)
+    date_before = forms.DateField(required=False)
+    type = forms.MultipleChoiceField(choices=[(name, name) for name in TYPES], required=False)
+    country = KeyMultipleChoiceField(queryset=Country.objects.all(), to_field_name="code", required=False)
+    actor = KeyMultipleChoiceField(queryset=Actor.objects.all(), to_field_name="slug", required=False)
+    topic = KeyMultipleChoiceField(queryset=Topic.objects.all(), to_field_name="slug", required=False)
+    ordering = forms.ChoiceField(choices=[("date", "date"), ("-date", "-date")], required=False)
+
+
+def chronological(row):
+    return row["record_date"], row["record_type"], row["slug"]
+
+
+class MergedTimeline:
+    """A lazily merged, sliceable view of the per-type querysets (what Django's Paginator needs)."""
+
+    def __init__(self, querysets, descending):
+        self.querysets, self.descending = querysets, descending
+
+    def count(self):
+        return sum(qs.count() for qs in self.querysets)
+
+    def __getitem__(self, page):
+        parts = [qs[: page.stop] for qs in self.querysets]
+        merged = heapq.merge(*parts, key=chronological, reverse=self.descending)
+        return list(merged)[page.start : page.stop]
+
+
+def type_queryset(name, spec, query):
+    qs = spec.model.objects.filter(**{f"{spec.date}__isnull": False})
+    if query["date_after"]:
+        qs = qs.filter(**{f"{spec.date}__gte": query["date_after"]})
+    if query["date_before"]:
+        qs = qs.filter(**{f"{spec.date}__lte": query["date_before"]})
+    for param, paths in spec.related.items():
+        if query[param]:
+            qs = qs.filter(reduce(or_, (related_condition(spec.model, path, query[param]) for path in paths), Q()))
+    descending = query["ordering"] == "-date"
+    order = [f"-{spec.date}", "-slug"] if descending else [spec.date, "slug"]
+    # Annotation names must not clash with model fields ("title"); items are renamed once merged.
+    return qs.order_by(*order).values(
+        "slug",
+        "date_precision",
+        record_type=Value(name),
+        record_date=F(spec.date),
+        record_title=Substr(spec.title, 1, TITLE_LENGTH),
+    )
+
+
+TIMELINE_PARAMETERS = [
+    OpenApiParameter("date_after", OpenApiTypes.DATE, description="On or after this date (YYYY-MM-DD)."),
+    OpenApiParameter("date_before", OpenApiTypes.DATE, description="On or before this date (YYYY-MM-DD)."),
+    OpenApiParameter("type", OpenApiTypes.STR, enum=list(TYPES), many=True, explode=True, description="Repeat for OR."),
+    OpenApiParameter("country", OpenApiTypes.STR, many=True, explode=True, description="Country code; repeat for OR."),
+    OpenApiParameter("actor", OpenApiTypes.STR, many=True, explode=True, description="Actor slug; repeat for OR."),
+    OpenApiParameter("topic", OpenApiTypes.STR, many=True, explode=True, description="Topic slug; repeat for OR."),
+    OpenApiParameter(
+        "ordering", OpenApiTypes.STR, enum=["date", "-date"], description="Chronological (default) or reverse."
+    ),
+]
+
+TIMELINE_ITEM = inline_serializer(
+    "TimelineItem",
+    {
+        "type": serializers.ChoiceField(choices=list(TYPES)),
+        "slug": serializers.CharField(),
+        "title": serializers.CharField(),
+        "date": serializers.DateField(),
+        "date_precision": serializers.CharField(),
+        "url": serializers.URLField(),
+    },
+    many=True,
+)
+
+
+class TimelineView(generics.GenericAPIView):
+    """Every dated event, policy, aid package, statement and statistic, in date order."""
+
+    filter_backends = []
+    permission_classes = [permissions.AllowAny]  # read-only: GET is its only method
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(parameters=TIMELINE_PARAMETERS, responses=TIMELINE_ITEM)
+    def get(self, request):
+        reject_unknown_parameters(request, {"page", "page_size", "format", *TimelineQuery.base_fields})
+        form = TimelineQuery(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        query = form.cleaned_data
+        chosen = query["type"] or list(TYPES)
+        timeline = MergedTimeline(
+            [type_queryset(name, TYPES[name], query) for name in chosen], descending=query["ordering"] == "-date"
+        )
+        page = self.paginate_queryset(timeline)
+        urls = ResourceUrls(request)
+        items = [
+            {
+                "type": row["record_type"],
+                "slug": row["slug"],
+                "title": row["record_title"],
+                "date": row["record_date"],
+                "date_precision": row["date_precision"],
+                "url": urls.detail(TYPES[row["record_type"]].model, row["slug"]),
+            }
+            for row in page
+        ]
+        return self.get_paginated_response(items)

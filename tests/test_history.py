@@ -1,0 +1,164 @@
+"""Change history (`/history/`, `?as_of=`) through the API and the admin."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from policy.models import Statement, Topic
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/statements/"
+
+
+@pytest.fixture
+def editor(superuser):
+    client = APIClient()
+    client.force_authenticate(superuser)
+    return client
+
+
+def statement_payload():
+    return {
+        "slug": "history-probe",
+        "speaker": "kamala-harris",
+        "text": "first words",
+        "kind": "paraphrase",
+        "said_on": "2021-05-07",
+        "date_precision": "day",
+        "topics": ["migration"],
+        "countries": ["MX"],
+        "source": "usa-today-biden-mexico-2021-05-07",
+        "excerpt": "It probably won’t be easy.",
+    }
+
+
+@pytest.fixture
+def lived_and_deleted(editor):
+    """A statement created, changed twice (text, then its topics and countries) and deleted via the API."""
+    assert editor.post(URL, statement_payload(), format="json").status_code == 201
+    detail = f"{URL}history-probe/"
+    assert editor.patch(detail, {"text": "second words"}, format="json").status_code == 200
+    assert (
+        editor.patch(
+            detail, {"topics": ["trade-and-investment", "foreign-aid"], "countries": []}, format="json"
+        ).status_code
+        == 200
+    )
+    assert editor.delete(detail).status_code == 204
+    return detail
+
+
+def test_history_lists_every_write_newest_first(client, lived_and_deleted, superuser):
+    body = client.get(f"{lived_and_deleted}history/").json()
+    assert body["count"] == 4
+    entries = body["results"]
+    assert [e["change"] for e in entries] == ["deleted", "changed", "changed", "created"]
+    assert {e["user"] for e in entries} == {superuser.username}
+    timestamps = [e["timestamp"] for e in entries]
+    assert timestamps == sorted(timestamps, reverse=True)
+
+    deleted, relations, text, created = entries
+    assert deleted["changes"] == []
+    assert relations["changes"] == [
+        {"field": "countries", "old": ["MX"], "new": []},
+        {"field": "topics", "old": ["migration"], "new": ["foreign-aid", "trade-and-investment"]},
+    ]
+    assert text["changes"] == [{"field": "text", "old": "first words", "new": "second words"}]
+    created_fields = {c["field"]: c["new"] for c in created["changes"]}
+    assert created_fields["text"] == "first words"
+    assert created_fields["speaker"] == "kamala-harris"
+    assert created_fields["topics"] == ["migration"]
+    assert all(c["old"] is None for c in created["changes"])
+
+
+def test_as_of_returns_each_state_exactly(client, lived_and_deleted):
+    entries = client.get(f"{lived_and_deleted}history/").json()["results"]
+    deleted, relations, text, created = (e["timestamp"] for e in entries)
+
+    def as_of(moment):
+        return client.get(lived_and_deleted, {"as_of": moment})
+
+    first = as_of(created).json()
+    assert first["text"] == "first words"
+    assert [t["slug"] for t in first["topics"]] == ["migration"]
+    assert [c["code"] for c in first["countries"]] == ["MX"]
+    assert first["speaker"]["slug"] == "kamala-harris"
+    assert first["url"].endswith("/api/v1/statements/history-probe/")
+    assert first["source"]["slug"] == "usa-today-biden-mexico-2021-05-07"
+
+    second = as_of(text).json()
+    assert second["text"] == "second words"
+    assert [t["slug"] for t in second["topics"]] == ["migration"]
+
+    third = as_of(relations).json()
+    assert third["text"] == "second words"
+    assert [t["slug"] for t in third["topics"]] == ["foreign-aid", "trade-and-investment"]
+    assert third["countries"] == []
+
+    assert as_of(deleted).status_code == 404
+    assert as_of("2000-01-01T00:00:00Z").status_code == 404
+
+
+def test_as_of_has_the_same_shape_as_the_live_detail(client):
+    live = client.get("/api/v1/policies/biden-reversal-of-trump-era-immigration-policies/").json()
+    then = client.get(
+        "/api/v1/policies/biden-reversal-of-trump-era-immigration-policies/", {"as_of": "2099-01-01T00:00:00Z"}
+    ).json()
+    assert then.keys() == live.keys()
+    for field in ("title", "status", "countries", "actors", "topics", "related", "source", "excerpt"):
+        assert then[field] == live[field], field
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2021-02-30T00:00:00", "2021-13-01T00:00:00Z", ""])
+def test_malformed_as_of_is_a_400(client, bad):
+    response = client.get("/api/v1/statements/amlo-expectations-better-treatment-of-migrants/", {"as_of": bad})
+    assert response.status_code == 400
+    assert "as_of" in response.json()
+
+
+def test_unknown_record_history_is_a_404(client):
+    assert client.get(f"{URL}no-such-statement/history/").status_code == 404
+
+
+def test_history_rejects_unknown_parameters(client):
+    response = client.get(f"{URL}amlo-expectations-better-treatment-of-migrants/history/", {"since": "x"})
+    assert response.status_code == 400
+    assert "since" in response.json()
+
+
+def test_fixture_records_have_a_creation_entry(client):
+    entries = client.get("/api/v1/countries/mx/history/").json()["results"]
+    assert [e["change"] for e in entries] == ["created"]
+    assert {"field": "name", "old": None, "new": "Mexico"} in entries[0]["changes"]
+
+
+def test_admin_edit_shows_in_history_with_the_editor(admin_client, superuser, client):
+    topic = Topic.objects.get(slug="trade-and-investment")
+    response = admin_client.post(
+        f"/admin/policy/topic/{topic.pk}/change/",
+        {"slug": "trade-and-investment", "name": "Trade and commerce", "description": topic.description},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    latest = client.get("/api/v1/topics/trade-and-investment/history/").json()["results"][0]
+    assert latest["change"] == "changed"
+    assert latest["user"] == superuser.username
+    assert latest["changes"] == [{"field": "name", "old": topic.name, "new": "Trade and commerce"}]
+
+
+def test_history_query_count_does_not_grow_with_entries(client, editor):
+    slug = "amlo-expectations-better-treatment-of-migrants"
+    for n in range(12):
+        payload = {"text": f"edit {n}", "topics": ["covid-19"] if n % 2 else [], "addressee": "joe-biden"}
+        assert editor.patch(f"{URL}{slug}/", payload, format="json").status_code == 200
+    assert Statement.history.filter(slug=slug).count() == 13
+
+    def queries(page_size):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"{URL}{slug}/history/", {"page_size": page_size})
+        assert response.status_code == 200
+        assert len(response.json()["results"]) == min(page_size, 13)
+        return len(captured)
+
+    assert queries(1) == queries(1000)
