@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint migrate fixtures venv clean
+.PHONY: serve test lint migrate seed fixtures venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,15 @@ venv: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
+# Loads the fixtures into a new database; an existing one keeps its edits.
+seed: migrate
+	$(BIN)/python manage.py seed
+
+# Reloads the fixtures over whatever is there.
 fixtures: migrate
 	$(BIN)/python manage.py loaddata fixtures/*.json
 
-serve: fixtures
+serve: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
