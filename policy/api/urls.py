@@ -6,7 +6,19 @@ from rest_framework.routers import DefaultRouter
 from . import views
 from .timeline import TimelineView
 
-router = DefaultRouter()
+
+class Router(DefaultRouter):
+    """The API root also lists the endpoints that are not resources."""
+
+    extra_root_entries = {"timeline": "timeline", "schema": "schema", "docs": "docs"}
+
+    def get_api_root_view(self, api_urls=None):
+        list_name = self.routes[0].name
+        entries = {prefix: list_name.format(basename=basename) for prefix, _, basename in self.registry}
+        return self.APIRootView.as_view(api_root_dict={**entries, **self.extra_root_entries})
+
+
+router = Router()
 router.register("policies", views.PolicyViewSet, basename="policy")
 router.register("aid-packages", views.AidPackageViewSet, basename="aidpackage")
 router.register("statements", views.StatementViewSet, basename="statement")
