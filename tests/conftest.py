@@ -16,6 +16,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
             call_command("loaddata", *FIXTURE_FILES, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The production hasher costs a quarter of a second per user created; tests need no strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin-123")
@@ -25,3 +31,9 @@ def superuser(db, django_user_model):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(scope="session")
+def fixture_files():
+    """Every fixture file, in load order."""
+    return FIXTURE_FILES

@@ -1,0 +1,208 @@
+"""The editors' admin: one ModelAdmin per model, all on django-simple-history's base.
+
+Every record's history (who changed what, and when) is one click away. Validation is
+the models' own `clean()` and constraints, which ModelAdmin forms run, so an excerpt
+that is not in its source's text is refused here exactly as it is by the API.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db import models
+from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
+from .models.base import Cited
+from .provenance import locate_excerpt
+
+
+class VerbatimTextField(forms.CharField):
+    """Text kept as typed: browsers post textarea line breaks as CRLF and Django strips
+    the ends, either of which would stop a multi-line excerpt matching its source."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strip=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+TIMESTAMPS = ("Timestamps", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)})
+CITATION = ("Citation", {"fields": ("source", "excerpt", ("excerpt_start", "excerpt_end"), "notes")})
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """The record's own fields first, in model order, then the grouped fieldsets."""
+
+    grouped_fieldsets = (TIMESTAMPS,)
+    readonly_fields = ("created_at", "updated_at")
+    formfield_overrides = {
+        models.TextField: {"form_class": VerbatimTextField},
+        models.URLField: {"assume_scheme": "https"},  # Django 6's default, and what sources use
+    }
+    list_per_page = 50
+    show_full_result_count = False  # a filtered changelist would otherwise count the whole table too
+
+    def get_fieldsets(self, request, obj=None):
+        grouped = set(flatten_fieldsets(self.grouped_fieldsets))
+        own = [name for name in self.get_fields(request, obj) if name not in grouped]
+        return [(None, {"fields": own}), *self.grouped_fieldsets]
+
+
+class CitedAdmin(RecordAdmin):
+    """A record drawn from a source: the citation gets its own fieldset, offsets shown read-only."""
+
+    grouped_fieldsets = (CITATION, TIMESTAMPS)
+    readonly_fields = ("excerpt_start", "excerpt_end", "created_at", "updated_at")
+
+
+@admin.register(Country)
+class CountryAdmin(RecordAdmin):
+    list_display = ("code", "iso3", "name", "updated_at")
+    search_fields = ("name", "code", "iso3")
+
+
+@admin.register(Actor)
+class ActorAdmin(RecordAdmin):
+    list_display = ("name", "kind", "role", "country", "updated_at")
+    list_filter = ("kind", "country")
+    list_select_related = ("country",)
+    search_fields = ("name", "slug", "aliases", "role")
+    autocomplete_fields = ("country",)
+
+
+@admin.register(Topic)
+class TopicAdmin(RecordAdmin):
+    list_display = ("name", "slug", "updated_at")
+    search_fields = ("name", "slug", "description")
+
+
+def citations_of(source):
+    """(model, pk, slug, excerpt) of every record citing the source, streamed."""
+    for model in Cited.__subclasses__():
+        for pk, slug, excerpt in model.objects.filter(source=source).values_list("pk", "slug", "excerpt").iterator():
+            yield model, pk, slug, excerpt
+
+
+class SourceForm(forms.ModelForm):
+    def clean_text(self):
+        # Records citing this source must still find their excerpt in its new text, as through the API.
+        text = self.cleaned_data["text"]
+        if self.instance.pk and text:
+            broken = sorted(slug for _, _, slug, excerpt in citations_of(self.instance) if excerpt not in text)
+            if broken:
+                raise forms.ValidationError(f"The text drops the excerpt cited by: {', '.join(broken[:20])}.")
+        return text
+
+
+@admin.register(Source)
+class SourceAdmin(RecordAdmin):
+    form = SourceForm
+    list_display = ("title", "kind", "publisher", "published_on", "date_precision", "has_text")
+    list_filter = ("kind", "date_precision", "published_on")
+    list_select_related = ("publisher",)
+    search_fields = ("title", "slug", "url", "publisher__name")
+    autocomplete_fields = ("publisher",)
+    date_hierarchy = "published_on"
+
+    @admin.display(boolean=True, description="Text held")
+    def has_text(self, obj):
+        return bool(obj.text)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "text" in form.changed_data:
+            # The excerpts may have moved: their stored offsets follow the new text.
+            for model, pk, _, excerpt in list(citations_of(obj)):  # read all before writing (SQLite iterators)
+                start, end = locate_excerpt(obj.text, excerpt) or (None, None)
+                model.objects.filter(pk=pk).update(excerpt_start=start, excerpt_end=end)
+
+
+@admin.register(Event)
+class EventAdmin(CitedAdmin):
+    list_display = ("title", "kind", "start_date", "end_date", "date_precision", "location", "source")
+    list_filter = ("kind", "countries", "topics", "date_precision", "start_date")
+    list_select_related = ("source",)
+    search_fields = ("title", "slug", "location", "excerpt", "participants__name", "participants__aliases")
+    autocomplete_fields = ("source", "participants", "countries", "topics")
+    date_hierarchy = "start_date"
+
+
+class PolicyRelationInline(admin.TabularInline):
+    """Relations from this policy: it reverses, replaces, extends or implements another."""
+
+    model = PolicyRelation
+    fk_name = "from_policy"
+    fields = ("relation", "to_policy")
+    autocomplete_fields = ("to_policy",)
+    extra = 0
+    verbose_name = "relation to another policy"
+    verbose_name_plural = "relations to other policies"
+
+
+class InversePolicyRelationInline(admin.TabularInline):
+    """Relations to this policy, e.g. the later policy that reverses it."""
+
+    model = PolicyRelation
+    fk_name = "to_policy"
+    fields = ("from_policy", "relation")
+    autocomplete_fields = ("from_policy",)
+    extra = 0
+    verbose_name = "relation from another policy"
+    verbose_name_plural = "relations from other policies"
+
+
+@admin.register(Policy)
+class PolicyAdmin(CitedAdmin):
+    list_display = ("title", "kind", "status", "jurisdiction", "start_date", "end_date", "date_precision")
+    list_filter = ("status", "kind", "jurisdiction", "countries", "topics", "date_precision", "start_date")
+    list_select_related = ("jurisdiction",)
+    search_fields = ("title", "slug", "summary", "excerpt", "actors__name", "actors__aliases")
+    autocomplete_fields = ("source", "jurisdiction", "countries", "actors", "topics")
+    date_hierarchy = "start_date"
+    inlines = (PolicyRelationInline, InversePolicyRelationInline)
+
+
+@admin.register(PolicyRelation)
+class PolicyRelationAdmin(SimpleHistoryAdmin):
+    list_display = ("from_policy", "relation", "to_policy")
+    list_filter = ("relation",)
+    list_select_related = ("from_policy", "to_policy")
+    search_fields = ("from_policy__title", "from_policy__slug", "to_policy__title", "to_policy__slug")
+    autocomplete_fields = ("from_policy", "to_policy")
+
+
+@admin.register(AidPackage)
+class AidPackageAdmin(CitedAdmin):
+    list_display = ("title", "donor", "amount", "currency", "kind", "status", "announced_on", "date_precision")
+    list_filter = ("status", "kind", "donor", "recipients", "topics", "date_precision", "announced_on")
+    list_select_related = ("donor",)
+    search_fields = ("title", "slug", "channel", "excerpt", "announced_by__name", "announced_by__aliases")
+    autocomplete_fields = ("source", "donor", "recipients", "announced_by", "policy", "event", "topics")
+    date_hierarchy = "announced_on"
+
+
+@admin.register(Statement)
+class StatementAdmin(CitedAdmin):
+    list_display = ("quote", "speaker", "kind", "said_on", "date_precision", "language", "is_translation")
+    list_filter = ("kind", "countries", "topics", "is_translation", "date_precision", "said_on")
+    list_select_related = ("speaker",)
+    search_fields = ("text", "slug", "speaker__name", "speaker__aliases", "addressee__name")
+    autocomplete_fields = ("source", "speaker", "event", "addressee", "policies", "countries", "topics")
+    date_hierarchy = "said_on"
+
+    @admin.display(description="Text", ordering="text")
+    def quote(self, obj):
+        return Truncator(obj.text).chars(100)
+
+
+@admin.register(Statistic)
+class StatisticAdmin(CitedAdmin):
+    list_display = ("title", "indicator", "value", "unit", "period_start", "period_end", "date_precision", "publisher")
+    list_filter = ("unit", "is_derived", "countries", "topics", "date_precision", "period_start")
+    list_select_related = ("publisher",)
+    search_fields = ("title", "slug", "indicator", "notes", "publisher__name", "publisher__aliases")
+    autocomplete_fields = ("source", "countries", "publisher", "topics")
+    date_hierarchy = "period_start"

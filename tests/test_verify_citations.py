@@ -1,0 +1,106 @@
+"""`manage.py verify_citations` against the loaded fixtures, and with one citation broken."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F
+
+from policy.models import Event, Source
+from policy.models.base import Cited
+
+pytestmark = pytest.mark.django_db
+
+CITED_MODELS = Cited.__subclasses__()
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def verify():
+    out = io.StringIO()
+    call_command("verify_citations", stdout=out)
+    return out.getvalue()
+
+
+def checkable(model):
+    """A record whose source's text we hold, so its excerpt can be checked, or skip."""
+    record = model.objects.exclude(source__text="").order_by("pk").first()
+    if record is None:
+        pytest.skip(f"the fixtures hold no {model.__name__} citing a source with text")
+    return record
+
+
+def test_fixtures_pass_and_every_citation_is_counted():
+    checked = sum(model.objects.exclude(source__text="").count() for model in CITED_MODELS)
+    unchecked = sum(model.objects.filter(source__text="").count() for model in CITED_MODELS)
+    assert verify().splitlines() == [
+        f"Checked {checked} citations: 0 mismatches, {unchecked} unchecked (no source text)."
+    ]
+
+
+def test_a_source_without_text_is_unchecked_not_failed():
+    source = Source.objects.create(slug="test-untexted", title="Untexted", kind="report", text="")
+    Event.objects.create(slug="test-untexted-event", title="E", kind="meeting", source=source, excerpt="anything")
+    assert "0 mismatches" in verify()
+
+
+@pytest.mark.parametrize("model", CITED_MODELS, ids=lambda model: model.__name__)
+def test_an_excerpt_not_in_the_source_fails_naming_the_record(model):
+    record = checkable(model)
+    model.objects.filter(pk=record.pk).update(excerpt="Words the source never printed.")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 citation"):
+        call_command("verify_citations", stdout=out)
+    assert f"{model.__name__} {record.slug}: excerpt not found" in out.getvalue()
+    assert "“Words the source never printed.”" in out.getvalue()
+    assert "1 mismatches" in out.getvalue()
+
+
+@pytest.mark.parametrize("model", CITED_MODELS, ids=lambda model: model.__name__)
+def test_stored_offsets_that_disagree_fail(model):
+    record = checkable(model)
+    model.objects.filter(pk=record.pk).update(excerpt_start=F("excerpt_start") + 1)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_citations", stdout=out)
+    line = f"{model.__name__} {record.slug}: stored offsets {record.excerpt_start + 1}–{record.excerpt_end}"
+    assert line in out.getvalue()
+
+
+def test_a_long_excerpt_is_printed_on_one_short_line():
+    record = checkable(Event)
+    Event.objects.filter(pk=record.pk).update(excerpt="Not in the source.\n" + "word " * 100)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_citations", stdout=out)
+    (line,) = [line for line in out.getvalue().splitlines() if record.slug in line]
+    assert "“Not in the source. word word" in line
+    assert line.endswith("…”")
+    assert len(line) < 250
+
+
+def test_the_command_line_exits_1_on_a_mismatch(tmp_path, fixture_files):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    def manage(*args):
+        command = [sys.executable, "manage.py", *args]
+        return subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+    # One process sets up the database: migrate, load every fixture, add one broken citation.
+    setup = manage(
+        "shell",
+        "-c",
+        "from django.core.management import call_command; from policy.models import Event, Source;"
+        "call_command('migrate', verbosity=0);"
+        f"call_command('loaddata', *{fixture_files!r}, verbosity=0);"
+        "source = Source.objects.create(slug='test-texted', title='T', kind='report', text='What was said.');"
+        "Event.objects.create(slug='test-broken-event', title='E', kind='meeting', source=source, excerpt='Unsaid.')",
+    )
+    assert setup.returncode == 0, setup.stderr
+    result = manage("verify_citations")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Event test-broken-event: excerpt not found in source test-texted: “Unsaid.”" in result.stdout
+    assert "CommandError: 1 citation(s) do not match their source's text." in result.stderr
