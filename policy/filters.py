@@ -10,7 +10,10 @@ Relations across many-to-many tables filter through a subquery on the through
 table, never a join, so no combination of filters can return a record twice.
 """
 
+import json
+
 import django_filters
+from django.db import models
 from django.db.models import Q
 
 SEARCH_MAX_LENGTH = 200
@@ -117,9 +120,22 @@ class RecordFilterSet(django_filters.FilterSet):
         if field.many_to_many and rest:
             # Through a subquery: a join would repeat records matching several related rows.
             through = field.remote_field.through
-            owners = through.objects.filter(**{f"{field.m2m_reverse_field_name()}__{rest}__icontains": value})
+            owners = through.objects.filter(text_condition(through, f"{field.m2m_reverse_field_name()}__{rest}", value))
             return Q(pk__in=owners.values(field.m2m_field_name()))
-        return Q(**{f"{path}__icontains": value})
+        return text_condition(model, path, value)
+
+
+def text_condition(model, path, value):
+    """`path` contains `value`, case-insensitively. A JSON field (aliases) may be stored with
+    non-ASCII characters escaped (SQLite holds "Peña" as "Pe\\u00f1a"), so its escaped spelling matches too."""
+    condition = Q(**{f"{path}__icontains": value})
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        model = field.related_model or model
+    escaped = json.dumps(value)[1:-1]
+    if isinstance(field, models.JSONField) and escaped != value:
+        condition |= Q(**{f"{path}__icontains": escaped})
+    return condition
 
 
 def ordering(*fields):

@@ -6,6 +6,7 @@ declaration by policy.api.reading.
 """
 
 import copy
+import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -14,6 +15,7 @@ from rest_framework.settings import api_settings
 
 from ..choices import PolicyRelationKind
 from ..models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
+from ..provenance import locate_excerpt
 from .fields import CompactRelatedField
 from .reading import Compact
 
@@ -53,10 +55,23 @@ class CountrySerializer(RecordSerializer):
         extra_kwargs = {"url": {"lookup_field": "code"}}
 
     def validate_code(self, value):
-        return value.upper()
+        return self.iso_code("code", value, 2, "ISO 3166-1 alpha-2")
 
     def validate_iso3(self, value):
-        return value.upper()
+        return self.iso_code("iso3", value, 3, "ISO 3166-1 alpha-3")
+
+    def iso_code(self, field, value, length, standard):
+        # Upper-cased only here, after DRF's UniqueValidator saw the raw value, so shape and
+        # uniqueness are checked again: "mx" must be a field error, not an IntegrityError.
+        value = value.upper()
+        if not re.fullmatch(f"[A-Z]{{{length}}}", value):
+            raise serializers.ValidationError(f"Must be {length} letters ({standard}).")
+        others = Country.objects.filter(**{field: value})
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(f"A country with {field} “{value}” already exists.")
+        return value
 
 
 class TopicSerializer(RecordSerializer):
@@ -91,6 +106,32 @@ class SourceSerializer(RecordSerializer):
             *TIMESTAMPS,
         ]
         detail_only_fields = ["text"]
+
+    def validate_text(self, value):
+        # Records citing this source must still find their excerpt in its text (DESIGN §1).
+        if self.instance is not None and value:
+            records = [record for records in cited_by(self.instance).values() for record in records]
+            broken = sorted(record.slug for record in records if record.excerpt not in value)
+            if broken:
+                raise serializers.ValidationError(f"The text drops the excerpt cited by: {', '.join(broken[:20])}.")
+        return value
+
+    def update(self, instance, validated_data):
+        source = super().update(instance, validated_data)
+        if "text" in validated_data:
+            # The excerpts may have moved: their stored offsets follow the new text.
+            for model, records in cited_by(source).items():
+                for record in records:
+                    start, end = locate_excerpt(source.text, record.excerpt) or (None, None)
+                    model.objects.filter(pk=record.pk).update(excerpt_start=start, excerpt_end=end)
+        return source
+
+
+def cited_by(source):
+    return {
+        model: list(model.objects.filter(source=source).only("slug", "excerpt"))
+        for model in (Event, Policy, AidPackage, Statement, Statistic)
+    }
 
 
 class EventSerializer(RecordSerializer):

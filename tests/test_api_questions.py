@@ -1,0 +1,142 @@
+"""Questions a researcher would put to the article's data, each answered by one request.
+
+The expected answers are read off the fixtures (fixtures/*.json, from USA Today's 2021-05-07
+article on Biden, Harris and López Obrador).
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+AMLO = "andres-manuel-lopez-obrador"
+AMLO_STATEMENTS = {
+    "amlo-praise-trump-respecting-mexico",
+    "amlo-congratulates-biden-stay-out-of-mexicos-affairs",
+    "amlo-expectations-better-treatment-of-migrants",
+    "amlo-relations-not-completely-positive",
+    "amlo-assures-harris-us-can-count-on-mexico",
+}
+MARCH_2021 = {"date_after": "2021-03-01", "date_before": "2021-03-31"}
+
+
+def ask(route, **params):
+    response = APIClient().get(f"/api/v1/{route}/", params)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["count"] == len(body["results"])
+    return {item["slug"]: item for item in body["results"]}
+
+
+def test_everything_lopez_obrador_said():
+    by_speaker = ask("statements", speaker=AMLO)
+    assert set(by_speaker) == AMLO_STATEMENTS
+    assert {item["speaker"]["name"] for item in by_speaker.values()} == {"Andrés Manuel López Obrador"}
+    march_23 = by_speaker["amlo-expectations-better-treatment-of-migrants"]
+    assert (march_23["said_on"], march_23["date_precision"]) == ("2021-03-23", "day")
+    assert march_23["event"]["slug"] == "amlo-press-conference-2021-03-23"
+
+
+def test_searching_his_initials_finds_his_statements_and_those_that_name_him():
+    """`search=AMLO` matches his alias, so it finds all he said; it also finds the two statements
+    of David Rothkopf whose own words name “AMLO” — a text search, unlike `speaker=`."""
+    found = ask("statements", search="AMLO")
+    assert set(found) == AMLO_STATEMENTS | {
+        "rothkopf-amlo-populist-nationalistic-thrust",
+        "rothkopf-biden-amlo-relationship-more-complex",
+    }
+    for slug in set(found) - AMLO_STATEMENTS:
+        assert found[slug]["speaker"]["slug"] == "david-rothkopf"
+        assert "AMLO" in found[slug]["text"]
+    assert set(ask("statements", search="amlo", speaker=AMLO)) == AMLO_STATEMENTS
+
+
+def test_aid_to_guatemala_above_100_million():
+    found = ask("aid-packages", recipient="GT", amount_min="100000000")
+    assert {slug: item["amount"] for slug, item in found.items()} == {
+        "biden-4-billion-central-america-aid-request": "4000000000.00",
+        "harris-310-million-northern-triangle-aid-2021-04": "310000000.00",
+    }
+    for item in found.values():
+        assert "GT" in {country["code"] for country in item["recipients"]}
+        assert item["currency"] == "USD"
+    harris = found["harris-310-million-northern-triangle-aid-2021-04"]
+    assert (harris["announced_by"]["slug"], harris["announced_on"], harris["status"]) == (
+        "kamala-harris",
+        "2021-04-01",
+        "announced",
+    )
+
+
+def test_aid_without_an_amount_is_not_above_any_amount():
+    assert "trump-2019-northern-triangle-aid-cut" in ask("aid-packages", recipient="GT")
+    assert "trump-2019-northern-triangle-aid-cut" not in ask("aid-packages", recipient="GT", amount_min="0")
+
+
+def test_policies_in_effect():
+    assert set(ask("policies", status="in_effect")) == {
+        "usmca",
+        "harris-assignment-migration-mexico-2021-03",
+        "biden-reversal-of-trump-era-immigration-policies",
+        "us-mexico-honduras-guatemala-border-deal-2021-03",
+        "mexico-deployment-10000-security-personnel",
+        "mexico-doubled-migrant-detentions",
+        "root-causes-of-migration-strategy",
+        "non-essential-travel-restrictions-us-mexico-border",
+        "amlo-reforestation-program",
+    }
+
+
+def test_policies_reversed_or_ended():
+    assert set(ask("policies", status=["reversed", "ended"])) == {
+        "trump-era-hardline-immigration-policies",
+        "asylum-seekers-wait-in-mexico-arrangement",
+        "trump-amlo-transactional-approach-on-immigration",
+        "trump-2019-northern-triangle-aid-cut",
+    }
+
+
+def test_statistics_published_by_cbp():
+    found = ask("statistics", publisher="us-customs-and-border-protection")
+    assert list(found) == ["migrant-encounters-us-mexico-border-increase-2021-03"]
+    climb = found["migrant-encounters-us-mexico-border-increase-2021-03"]
+    assert (climb["value"], climb["unit"], climb["period_start"]) == ("71.0000", "percent", "2021-03-01")
+    assert climb["publisher"]["name"] == "U.S. Customs and Border Protection"
+
+
+def test_what_happened_in_march_2021():
+    assert set(ask("statements", **MARCH_2021)) == {"amlo-expectations-better-treatment-of-migrants"}
+    assert set(ask("events", **MARCH_2021)) == {"amlo-press-conference-2021-03-23", "biden-amlo-first-meeting-2021-03"}
+    assert set(ask("policies", **MARCH_2021)) == {
+        "harris-assignment-migration-mexico-2021-03",
+        "us-mexico-honduras-guatemala-border-deal-2021-03",
+    }
+    assert set(ask("statistics", **MARCH_2021)) == {"migrant-encounters-us-mexico-border-increase-2021-03"}
+    first_meeting = ask("events", **MARCH_2021)["biden-amlo-first-meeting-2021-03"]
+    assert (first_meeting["start_date"], first_meeting["date_precision"]) == ("2021-03-01", "month")
+
+
+def test_what_was_said_at_the_friday_virtual_meeting():
+    found = ask("statements", event="harris-amlo-virtual-meeting-2021-05-07")
+    assert set(found) == {
+        "harris-pitches-regional-approach-to-mexico",
+        "harris-bilateral-and-multilateral-approach",
+        "amlo-relations-not-completely-positive",
+        "amlo-assures-harris-us-can-count-on-mexico",
+    }
+    assert {item["said_on"] for item in found.values()} == {"2021-05-07"}
+
+
+def test_policies_involving_the_northern_triangle():
+    found = ask("policies", country=["GT", "HN", "SV"], ordering="slug")
+    # Each of these lists two or three of the countries, and comes back once.
+    assert list(found) == [
+        "biden-4-billion-central-america-aid-plan",
+        "harris-assignment-migration-mexico-2021-03",
+        "harris-regional-approach-to-limit-migration",
+        "root-causes-of-migration-strategy",
+        "trump-2019-northern-triangle-aid-cut",
+        "us-mexico-honduras-guatemala-border-deal-2021-03",
+    ]
+    deal = found["us-mexico-honduras-guatemala-border-deal-2021-03"]
+    assert {country["code"] for country in deal["countries"]} == {"MX", "HN", "GT"}
