@@ -1,0 +1,1 @@
+"""Pages for people: the landing page, a page per record, and lists to browse them."""

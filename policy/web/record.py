@@ -1,0 +1,247 @@
+"""A record's page: its fields, its citation, the records it links to and from, and its history.
+
+Everything is derived from the model's fields, so a new record type gets a page by being
+registered with the API. Each part costs a fixed number of queries: the record with its
+foreign keys (one), one per many-to-many field, one per reverse relation (LIMITed), one
+for the citation's window of text, and the API's history reader.
+"""
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils.text import Truncator
+
+from ..api.fields import key_field, label_field
+from ..api.history import older_than
+from ..models import PolicyRelation, Source
+from ..models.base import Cited
+from .citation import excerpt_in_context, segments
+from .formatting import date_with_precision, money, plain_number, quantity
+from .resources import BY_MODEL, page_url
+
+# Shown elsewhere on the page: the key in the address, the precision in each date, the citation,
+# the policy links and the notes in their own sections, a source's text with its excerpts marked.
+HIDDEN = {"id", "slug", "created_at", "updated_at", "date_precision", "related", "notes"}
+HIDDEN |= {"source", "excerpt", "excerpt_start", "excerpt_end"}
+RELATED_LIMIT = 12
+CITATIONS_LIMIT = 200  # excerpts marked in a source's text
+HISTORY_LIMIT = 20
+INVERSE = {
+    "reverses": "reversed by",
+    "replaces": "replaced by",
+    "extends": "extended by",
+    "implements": "implemented by",
+}
+
+
+def label_of(obj):
+    return Truncator(str(getattr(obj, label_field(type(obj))))).chars(140)
+
+
+def link_to(obj):
+    return {"href": page_url(type(obj), getattr(obj, key_field(type(obj)))), "label": label_of(obj)}
+
+
+def shown_fields(resource):
+    """The model's own fields, in declaration order, that the page lists (the label is the heading)."""
+    fields = sorted(resource.model._meta.fields + resource.model._meta.many_to_many, key=lambda f: f.creation_counter)
+    hidden = HIDDEN | {resource.label} | ({"text"} if resource.model is Source else set())
+    return [f for f in fields if f.name not in hidden]
+
+
+def load(resource, key):
+    model = resource.model
+    fields = shown_fields(resource)
+    foreign = [f.name for f in fields if f.many_to_one]
+    queryset = model.objects.select_related(*foreign)
+    if issubclass(model, Cited):
+        # The citation shows the source's title; its text is read as a window (policy.web.citation).
+        queryset = queryset.select_related("source").defer("source__text")
+    for f in fields:
+        if f.many_to_many:
+            target = f.related_model
+            queryset = queryset.prefetch_related(
+                Prefetch(f.name, queryset=target.objects.only(key_field(target), label_field(target)))
+            )
+    try:
+        return queryset.get(**{resource.key: key})
+    except model.DoesNotExist:
+        raise Http404(f"No {model._meta.verbose_name} with {resource.key} “{key}”.") from None
+
+
+def precision_fields(model):
+    return getattr(model, "precision_dated_fields", ("published_on",))
+
+
+def field_rows(resource, record):
+    """(label, value) rows; a value is text, a link, a list of links, or prose (long text)."""
+    rows = []
+    for f in shown_fields(resource):
+        value = getattr(record, f.name)
+        row = {"label": f.verbose_name[:1].upper() + f.verbose_name[1:], "name": f.name}
+        if f.many_to_many:
+            row["links"] = [link_to(obj) for obj in value.all()]
+        elif f.many_to_one:
+            row["link"] = link_to(value) if value is not None else None
+        elif value in (None, "", []):
+            continue
+        elif f.choices:
+            row["text"] = getattr(record, f"get_{f.name}_display")()
+        elif f.get_internal_type() == "DateField":
+            precision = record.date_precision if f.name in precision_fields(type(record)) else "day"
+            row["text"] = date_with_precision(value, precision)
+        elif f.name == "amount":
+            row["text"] = f"{money(value, record.currency)} ({plain_number(value)} {record.currency})"
+        elif f.name == "value" and hasattr(record, "unit"):
+            row["text"] = f"{quantity(value, record.unit)} ({plain_number(value)})"
+        elif f.get_internal_type() == "BooleanField":
+            row["text"] = "Yes" if value else "No"
+        elif f.get_internal_type() == "JSONField":
+            row["text"] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        elif f.get_internal_type() == "URLField":
+            row["url"], row["text"] = safe_url(value), value
+        elif f.get_internal_type() == "TextField":
+            row["prose"] = value
+        else:
+            row["text"] = plain_number(value) if f.get_internal_type() == "DecimalField" else str(value)
+        if row.get("links") == [] or ("link" in row and row["link"] is None):
+            continue
+        rows.append(row)
+    return rows
+
+
+def reverse_relations(resource, record):
+    """Records of other types that point at this one, a few of each kind, with the API list for all."""
+    groups = []
+    fields = resource.model._meta.get_fields(include_hidden=True)
+    for rel in fields:
+        if not (rel.auto_created and not rel.concrete and rel.related_model in BY_MODEL):
+            continue
+        other = BY_MODEL[rel.related_model]
+        columns = [other.key, other.label]
+        order = [other.key]
+        if rel.field.name == "source":
+            columns += ["excerpt_start", "excerpt_end"]  # to mark the excerpts in the source's text
+            order = ["excerpt_start", other.key]
+        limit = CITATIONS_LIMIT if rel.field.name == "source" else RELATED_LIMIT
+        rows = list(
+            other.model.objects.filter(**{rel.field.name: record}).order_by(*order).values(*columns)[: limit + 1]
+        )
+        if not rows:
+            continue
+        more = len(rows) > limit
+        field_label = rel.field.verbose_name
+        groups.append(
+            {
+                "title": other.verbose_name_plural.capitalize(),
+                "as": "citing this source"
+                if rel.field.name == "source"
+                else f"{'among' if rel.many_to_many else 'as'} {field_label}",
+                "items": [
+                    {
+                        "href": other.page_url(row[other.key]),
+                        "label": Truncator(str(row[other.label])).chars(140),
+                        "type": other.verbose_name,
+                        "start": row.get("excerpt_start"),
+                        "end": row.get("excerpt_end"),
+                    }
+                    for row in rows[:limit]
+                ],
+                "more": more,
+                "api": other.api_filter_url(rel.field.name, getattr(record, resource.key)),
+            }
+        )
+    return groups
+
+
+def policy_links(record):
+    """Typed links between policies, both directions, in one query."""
+    links = (
+        PolicyRelation.objects.filter(Q(from_policy=record) | Q(to_policy=record))
+        .select_related("from_policy", "to_policy")
+        .only("relation", "from_policy__slug", "from_policy__title", "to_policy__slug", "to_policy__title")
+        .order_by("relation", "pk")
+    )
+    result = []
+    for link in links:
+        outgoing = link.from_policy_id == record.pk
+        other = link.to_policy if outgoing else link.from_policy
+        verb = link.get_relation_display().lower() if outgoing else INVERSE.get(link.relation, link.relation)
+        result.append({"verb": verb, **link_to(other)})
+    return result
+
+
+def source_segments(record, groups):
+    """The source's text cut around every excerpt that cites it, each mark numbered like a footnote."""
+    spans = [
+        (item["start"], item["end"], item)
+        for group in groups
+        if group["as"] == "citing this source"
+        for item in group["items"]
+        if item["start"] is not None
+    ]
+    pieces = segments(record.text, spans)
+    number = 0
+    for _, mark in pieces:
+        if mark is not None:
+            for item in mark.records:
+                number += 1
+                item["number"] = number
+    return pieces
+
+
+def history(resource, record, request):
+    reader = resource.history_reader
+    entries = reader.entries(record.pk)
+    page = list(entries.values()[:HISTORY_LIMIT])
+    older = older_than(entries, page[-1]) if len(page) == HISTORY_LIMIT else None
+    changes = reader.changes(page, older, request)
+    for entry in changes:
+        for change in entry["changes"]:
+            change["old"], change["new"] = shown_change(shown(change["old"]), shown(change["new"]))
+    return {"entries": changes, "more": len(page) == HISTORY_LIMIT}
+
+
+def safe_url(url):
+    """Only web links become links: a stored `javascript:` URL must never be clickable."""
+    return url if url and url.startswith(("https://", "http://")) else None
+
+
+def shown(value):
+    if value in (None, "", []):
+        return "—"
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def shown_change(old, new, room=160, lead=60):
+    """Both values cut to `room` characters, starting shortly before they differ, so a change at the
+    end of a long text is visible."""
+    same = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    if max(len(old), len(new)) > room and same > lead:
+        old, new = f"…{old[same - lead :]}", f"…{new[same - lead :]}"
+    return Truncator(old).chars(room), Truncator(new).chars(room)
+
+
+def page_context(resource, key, request):
+    record = load(resource, key)
+    groups = reverse_relations(resource, record)
+    context = {
+        "resource": resource,
+        "record": record,
+        "key": getattr(record, resource.key),
+        "heading": str(getattr(record, resource.label)),
+        "rows": field_rows(resource, record),
+        "relations": groups,
+        "history": history(resource, record, request),
+        "notes": getattr(record, "notes", ""),
+    }
+    if request.user.is_staff:
+        context["admin_url"] = reverse(f"admin:policy_{resource.name}_change", args=[record.pk])
+    if isinstance(record, Cited):
+        context["citation"] = excerpt_in_context(record)
+        context["source_url"] = safe_url(record.source.url)
+    if resource.model._meta.model_name == "policy":
+        context["policy_links"] = policy_links(record)
+    if isinstance(record, Source) and record.text:
+        context["source_text"] = source_segments(record, groups)
+    return context

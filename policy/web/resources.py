@@ -1,0 +1,63 @@
+"""The record types the pages show, derived from the API's router so both use one set of names.
+
+`policies` is the API's `/api/v1/policies/` and the pages' `/policies/`; a record's page and
+its API detail differ only by that prefix.
+"""
+
+from functools import cached_property
+
+from django.urls import reverse
+
+from ..api.fields import key_field, label_field
+from ..api.urls import router
+from ..filters import RelatedFilter
+
+
+class Resource:
+    def __init__(self, prefix, viewset):
+        self.prefix = prefix
+        self.viewset = viewset
+        self.model = viewset.serializer_class.Meta.model
+        self.key = key_field(self.model)
+        self.label = label_field(self.model)
+        self.name = self.model._meta.model_name
+        self.verbose_name = self.model._meta.verbose_name
+        self.verbose_name_plural = self.model._meta.verbose_name_plural
+
+    @cached_property
+    def history_reader(self):
+        # The API's own reader: the page lists the same entries /history/ does.
+        return self.viewset().history_reader
+
+    @cached_property
+    def filters(self):
+        """{model field name: API parameter} for the resource's related-record filters."""
+        return {
+            f.field_name: name
+            for name, f in self.viewset.filterset_class.base_filters.items()
+            if isinstance(f, RelatedFilter)
+        }
+
+    def page_url(self, key):
+        return reverse("web:record", kwargs={"resource": self.prefix, "key": key})
+
+    def list_url(self):
+        return reverse("web:list", kwargs={"resource": self.prefix})
+
+    def api_url(self, key=None):
+        base = reverse(f"{self.name}-list")
+        return base if key is None else f"{base}{key}/"
+
+    def api_filter_url(self, field_name, key):
+        """The API list of this type's records related to `key` through `field_name`, if it has that filter."""
+        param = self.filters.get(field_name)
+        return None if param is None else f"{self.api_url()}?{param}={key}"
+
+
+RESOURCES = {prefix: Resource(prefix, viewset) for prefix, viewset, _ in router.registry}
+BY_MODEL = {resource.model: resource for resource in RESOURCES.values()}
+
+
+def page_url(model, key):
+    resource = BY_MODEL.get(model)
+    return None if resource is None or key is None else resource.page_url(key)

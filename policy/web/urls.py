@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+from .resources import RESOURCES
+
+app_name = "web"
+
+# One explicit pair of routes per record type (no catch-all): `/policies/`, `/policies/<slug>/`.
+urlpatterns = [
+    path("", views.home, name="home"),
+    # Browsers ask for /favicon.ico on every page, the admin's and the API's too.
+    path("favicon.ico", views.favicon),
+    *(path(f"{prefix}/", views.record_list, {"resource": prefix}, name="list") for prefix in RESOURCES),
+    *(path(f"{prefix}/<str:key>/", views.record_page, {"resource": prefix}, name="record") for prefix in RESOURCES),
+]

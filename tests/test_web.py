@@ -1,0 +1,285 @@
+"""The pages for people: `/`, a page per record, the record lists, and the admin's citation display."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from policy.models import Actor, AidPackage, Source, Statement, Statistic, Topic
+from policy.models.base import Cited
+from policy.web.resources import RESOURCES
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE = "usa-today-biden-mexico-2021-05-07"
+HOME_QUERIES = 8  # counts, timeline, statements, sources, aid by status, largest aid, units, figures
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def first_key(resource):
+    return resource.model.objects.order_by("pk").values_list(resource.key, flat=True).first()
+
+
+# The landing page -----------------------------------------------------------------------------
+
+
+def test_home_counts_every_record_type(client):
+    html = client.get("/").content.decode()
+    for prefix, resource in RESOURCES.items():
+        card = re.search(rf'data-resource="{prefix}">.*?count-number">(\d+)<', html, re.S)
+        assert int(card.group(1)) == resource.model.objects.count(), prefix
+        assert f'href="/{prefix}/"' in html and f'href="/api/v1/{prefix}/"' in html
+
+
+def test_home_links_the_api_docs_and_admin(client):
+    html = client.get("/").content.decode()
+    for url in ("/api/v1/", "/api/v1/docs/", "/admin/"):
+        assert f'href="{url}"' in html
+
+
+def test_home_timeline_draws_the_articles_months(client):
+    html = client.get("/").content.decode()
+    assert html.count('<rect class="bar') >= 10
+    # Four statements on 7 May 2021 and one dated to May 2021 share May's segment.
+    assert "<title>May 2021: 5 statements</title>" in html
+    assert "<title>2016 (dated to the year only): 1 statement</title>" in html
+    assert "January 2016 to June 2021" in html
+
+
+def test_home_timeline_bar_opens_the_same_records_in_the_api(client):
+    html = client.get("/").content.decode()
+    href = re.search(r'<a href="([^"]+)"><rect class="bar[^>]*><title>May 2021: 5 statements<', html).group(1)
+    body = client.get(href.replace("&amp;", "&")).json()
+    assert body["count"] == 5
+    assert {item["type"] for item in body["results"]} == {"statement"}
+
+
+def test_home_lists_latest_statements_with_speakers(client):
+    html = client.get("/").content.decode()
+    latest = Statement.objects.filter(said_on__isnull=False).order_by("-said_on", "-slug").first()
+    assert f'href="/statements/{latest.slug}/"' in html
+    assert f'href="/api/v1/statements/{latest.slug}/"' in html
+    assert latest.speaker.name in html
+
+
+def test_home_lists_the_newest_sources(client):
+    html = client.get("/").content.decode()
+    assert f'href="/sources/{ARTICLE}/"' in html and "USA Today · 7 May 2021" in html
+    assert html.index(f"/sources/{ARTICLE}/") < html.index("/sources/crs-report-2020-06/")  # newest first
+
+
+def test_home_aid_chart_by_status_and_amount(client):
+    html = client.get("/").content.decode()
+    assert "Requested (2)" in html and "$4 billion, 1 with no amount" in html
+    assert "Cut (1)" in html and "no amount given" in html
+    assert 'href="/aid-packages/biden-4-billion-central-america-aid-request/"' in html
+    assert 'href="/api/v1/aid-packages/?status=requested"' in html
+
+
+def test_home_statistics_grouped_by_unit(client):
+    html = client.get("/").content.decode()
+    for unit in ("Percent", "US dollars", "Persons"):
+        assert f"<h3>{unit} <span" in html
+    assert "$677 billion" in html and "80%" in html and "10,000 persons" in html
+    assert 'href="/statistics/us-fdi-in-mexico-2019/"' in html
+
+
+def test_home_costs_a_fixed_number_of_queries(client, django_user_model):
+    assert queries(client, "/") == HOME_QUERIES
+    speaker = Actor.objects.get(slug="kamala-harris")
+    source = Source.objects.get(slug=ARTICLE)
+    for i in range(30):
+        Statement.objects.create(
+            slug=f"extra-{i}", speaker=speaker, text="words", kind="quote", said_on=date(2010 + i % 12, 1 + i % 12, 1),
+            date_precision="month", source=source, excerpt="It probably won’t be easy.",
+        )  # fmt: skip
+        AidPackage.objects.create(
+            slug=f"aid-{i}", title=f"Aid {i}", donor_id=speaker.country_id, amount=Decimal(i), kind="food",
+            status="pledged", currency="EUR" if i % 3 else "USD", source=source, excerpt="It probably won’t be easy.",
+        )  # fmt: skip
+        Statistic.objects.create(
+            slug=f"figure-{i}", title=f"Figure {i}", indicator="x", value=i, unit=["count", "years"][i % 2],
+            source=source, excerpt="It probably won’t be easy.",
+        )  # fmt: skip
+    assert queries(client, "/") == HOME_QUERIES
+
+
+def test_home_renders_with_no_records(client):
+    for model in (Statement, AidPackage, Statistic):
+        model.objects.all().delete()
+    html = client.get("/").content.decode()
+    assert "No dated statements yet." in html and "No aid packages yet." in html and "No statistics yet." in html
+
+
+# Record pages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_every_record_type_has_a_page(client, prefix):
+    resource = RESOURCES[prefix]
+    key = first_key(resource)
+    response = client.get(f"/{prefix}/{key}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'href="/api/v1/{prefix}/{key}/"' in html
+    assert 'id="history-heading"' in html
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_unknown_key_is_404(client, prefix):
+    assert client.get(f"/{prefix}/no-such-record/").status_code == 404
+
+
+def test_country_codes_are_case_insensitive(client):
+    assert "<h1>Mexico</h1>" in client.get("/countries/mx/").content.decode()
+
+
+def test_policy_page_shows_fields_relations_and_links(client):
+    html = client.get("/policies/trump-era-hardline-immigration-policies/").content.decode()
+    assert "Reversed by" in html
+    assert 'href="/policies/biden-reversal-of-trump-era-immigration-policies/"' in html
+    assert re.search(r"<dt>Status</dt>\s*<dd>\s*Reversed\s*</dd>", html)
+
+
+def test_citation_is_highlighted_in_the_source_text(client):
+    statement = Statement.objects.get(slug="harris-pitches-regional-approach-to-mexico")
+    html = client.get(f"/statements/{statement.slug}/").content.decode()
+    excerpt = re.search(r'<mark class="excerpt">(.*?)</mark>', html, re.S).group(1)
+    assert excerpt.startswith("The vice president also pitched Mexico")
+    context = re.search(r'<blockquote class="in-context">(.*?)<mark', html, re.S).group(1)
+    assert "hardline immigration policies" in context  # the words before it in the article
+    assert f'href="/sources/{ARTICLE}/"' in html
+
+
+def test_untrusted_source_text_and_urls_are_escaped(client):
+    source = Source.objects.create(
+        slug="hostile", title="<b>T</b>", kind="other", text="before <script>alert(1)</script> the words <i>after</i>"
+    )
+    Source.objects.filter(pk=source.pk).update(url="javascript:alert(1)")  # as a raw import could store it
+    statement = Statement.objects.create(
+        slug="quoted", speaker=Actor.objects.first(), text="x", kind="quote", source=source, excerpt="the words"
+    )
+    html = client.get(f"/statements/{statement.slug}/").content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<mark class="excerpt">the words</mark> &lt;i&gt;after&lt;/i&gt;' in html
+    source_page = client.get("/sources/hostile/").content.decode()
+    assert 'href="javascript:' not in source_page and "javascript:alert(1)" in source_page  # shown, not linked
+    assert "&lt;b&gt;T&lt;/b&gt;" in source_page and "<mark>the words</mark>" in source_page
+
+
+def test_citation_without_source_text_quotes_the_excerpt_alone(client):
+    html = client.get("/statistics/us-fdi-in-mexico-2019/").content.decode()
+    statistic = Statistic.objects.get(slug="us-fdi-in-mexico-2019")
+    if statistic.excerpt_start is None:
+        assert "we do not hold this source’s text" in html
+    assert '<mark class="excerpt">' in html
+
+
+def test_source_page_numbers_every_citing_excerpt(client):
+    html = client.get(f"/sources/{ARTICLE}/").content.decode()
+    cited = sum(
+        model.objects.filter(source__slug=ARTICLE, excerpt_start__isnull=False).count()
+        for model in Cited.__subclasses__()
+    )
+    numbers = re.findall(r'<sup><a href="/[a-z-]+/[^"]+/" title="[^"]*">(\d+)</a></sup>', html)
+    assert sorted(map(int, numbers)) == list(range(1, cited + 1))
+
+
+def test_history_shows_who_changed_what(admin_client, superuser):
+    statement = Statement.objects.get(slug="harris-pitches-regional-approach-to-mexico")
+    url = reverse("statement-detail", kwargs={"slug": statement.slug})
+    assert admin_client.patch(url, {"language": "es"}, content_type="application/json").status_code == 200
+    html = Client().get(f"/statements/{statement.slug}/").content.decode()
+    entry = re.search(r'<li class="history-entry change-changed">(.*?)</li>', html, re.S).group(1)
+    assert f'<span class="history-user">{superuser.username}</span>' in entry
+    assert re.search(r"<th scope=\"row\">language</th><td class=\"old\">en</td><td class=\"new\">es</td>", entry)
+    assert "as it was" in entry
+
+
+def test_history_shows_where_a_long_text_changed(admin_client):
+    statement = Statement.objects.get(slug="harris-pitches-regional-approach-to-mexico")
+    url = reverse("statement-detail", kwargs={"slug": statement.slug})
+    edited = statement.notes + " Checked again."
+    assert admin_client.patch(url, {"notes": edited}, content_type="application/json").status_code == 200
+    html = Client().get(f"/statements/{statement.slug}/").content.decode()
+    new = re.search(r'<td class="new">(.*?)</td>', html, re.S).group(1)
+    assert new.startswith("…") and new.endswith("(inference). Checked again.")
+
+
+def test_staff_get_an_edit_link(admin_client):
+    url = "/topics/migration/"
+    change = reverse("admin:policy_topic_change", args=[Topic.objects.get(slug="migration").pk])
+    assert change not in Client().get(url).content.decode()
+    assert change in admin_client.get(url).content.decode()
+
+
+# Query counts do not grow with the data ------------------------------------------------------------
+
+
+def add_statements(speaker, count):
+    source = Source.objects.get(slug=ARTICLE)
+    topic = Topic.objects.get(slug="migration")
+    for i in range(count):
+        statement = Statement.objects.create(
+            slug=f"more-{speaker.slug}-{i}", speaker=speaker, text=f"words {i}", kind="quote",
+            source=source, excerpt="It probably won’t be easy.",
+        )  # fmt: skip
+        statement.topics.add(topic)
+
+
+@pytest.mark.parametrize(
+    "url, pinned",
+    [
+        ("/actors/kamala-harris/", 10),
+        ("/topics/migration/", 7),
+        ("/countries/MX/", 10),
+        (f"/sources/{ARTICLE}/", 8),
+        ("/policies/usmca/", 17),
+        ("/statements/harris-pitches-regional-approach-to-mexico/", 15),
+    ],
+)
+def test_record_page_queries_are_fixed(client, url, pinned):
+    assert queries(client, url) == pinned
+    add_statements(Actor.objects.get(slug="kamala-harris"), 20)
+    assert queries(client, url) == pinned
+
+
+def test_long_relation_lists_stop_and_link_the_api(client):
+    add_statements(Actor.objects.get(slug="kamala-harris"), 20)
+    html = client.get("/actors/kamala-harris/").content.decode()
+    assert 'href="/api/v1/statements/?speaker=kamala-harris"' in html
+
+
+# Lists ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_every_record_type_has_a_list(client, prefix):
+    resource = RESOURCES[prefix]
+    html = client.get(f"/{prefix}/").content.decode()
+    assert f'href="/{prefix}/{first_key(resource)}/"' in html
+    assert f"{resource.model.objects.count()} in all" in html
+
+
+def test_lists_are_paginated(client):
+    add_statements(Actor.objects.get(slug="kamala-harris"), 40)
+    first, second = client.get("/statements/"), client.get("/statements/?page=2")
+    assert first.content.decode().count('<tr><td><a href="/statements/') == 50
+    assert "Page 2 of 2" in second.content.decode()
+    assert queries(client, "/statements/?page=2") == 2  # count and page
+
+
+def test_favicon_redirects_to_the_static_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("policy/favicon.svg")
