@@ -9,12 +9,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
 from .models.base import Cited
 from .provenance import locate_excerpt
+from .web.citation import excerpt_in_context
 
 
 class VerbatimTextField(forms.CharField):
@@ -30,7 +32,15 @@ class VerbatimTextField(forms.CharField):
 
 
 TIMESTAMPS = ("Timestamps", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)})
-CITATION = ("Citation", {"fields": ("source", "excerpt", ("excerpt_start", "excerpt_end"), "notes")})
+CITATION = (
+    "Citation",
+    {"fields": ("source", "excerpt", "excerpt_in_context", ("excerpt_start", "excerpt_end"), "notes")},
+)
+
+
+admin.site.site_header = "Policy Records · editors"
+admin.site.site_title = "Policy Records admin"
+admin.site.index_title = "Records"
 
 
 class RecordAdmin(SimpleHistoryAdmin):
@@ -45,6 +55,13 @@ class RecordAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # a filtered changelist would otherwise count the whole table too
 
+    def view_on_site(self, obj):
+        """“View on site” opens the record's public page (policy.web)."""
+        from .web.resources import BY_MODEL  # here, not at the top: it loads the API's URL router
+
+        resource = BY_MODEL.get(type(obj))
+        return resource.page_url(getattr(obj, resource.key)) if resource else None
+
     def get_fieldsets(self, request, obj=None):
         grouped = set(flatten_fieldsets(self.grouped_fieldsets))
         own = [name for name in self.get_fields(request, obj) if name not in grouped]
@@ -55,7 +72,19 @@ class CitedAdmin(RecordAdmin):
     """A record drawn from a source: the citation gets its own fieldset, offsets shown read-only."""
 
     grouped_fieldsets = (CITATION, TIMESTAMPS)
-    readonly_fields = ("excerpt_start", "excerpt_end", "created_at", "updated_at")
+    readonly_fields = ("excerpt_in_context", "excerpt_start", "excerpt_end", "created_at", "updated_at")
+
+    class Media:
+        css = {"all": ("policy/admin.css",)}
+
+    @admin.display(description="Excerpt in context")
+    def excerpt_in_context(self, obj):
+        if obj.pk is None:
+            return "Shown once the record is saved."
+        citation = excerpt_in_context(obj)
+        held = citation.located or Source.objects.filter(pk=obj.source_id).exclude(text="").exists()
+        context = {"citation": citation, "has_text": held, "source_title": obj.source.title}
+        return render_to_string("policy/admin/citation.html", {**context, "page_url": self.view_on_site(obj)})
 
 
 @admin.register(Country)
