@@ -14,8 +14,6 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
-from .models.base import Cited
-from .provenance import locate_excerpt
 from .web.citation import excerpt_in_context
 
 
@@ -108,27 +106,8 @@ class TopicAdmin(RecordAdmin):
     search_fields = ("name", "slug", "description")
 
 
-def citations_of(source):
-    """(model, pk, slug, excerpt) of every record citing the source, streamed."""
-    for model in Cited.__subclasses__():
-        for pk, slug, excerpt in model.objects.filter(source=source).values_list("pk", "slug", "excerpt").iterator():
-            yield model, pk, slug, excerpt
-
-
-class SourceForm(forms.ModelForm):
-    def clean_text(self):
-        # Records citing this source must still find their excerpt in its new text, as through the API.
-        text = self.cleaned_data["text"]
-        if self.instance.pk and text:
-            broken = sorted(slug for _, _, slug, excerpt in citations_of(self.instance) if excerpt not in text)
-            if broken:
-                raise forms.ValidationError(f"The text drops the excerpt cited by: {', '.join(broken[:20])}.")
-        return text
-
-
 @admin.register(Source)
 class SourceAdmin(RecordAdmin):
-    form = SourceForm
     list_display = ("title", "kind", "publisher", "published_on", "date_precision", "has_text")
     list_filter = ("kind", "date_precision", "published_on")
     list_select_related = ("publisher",)
@@ -139,14 +118,6 @@ class SourceAdmin(RecordAdmin):
     @admin.display(boolean=True, description="Text held")
     def has_text(self, obj):
         return bool(obj.text)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "text" in form.changed_data:
-            # The excerpts may have moved: their stored offsets follow the new text.
-            for model, pk, _, excerpt in list(citations_of(obj)):  # read all before writing (SQLite iterators)
-                start, end = locate_excerpt(obj.text, excerpt) or (None, None)
-                model.objects.filter(pk=pk).update(excerpt_start=start, excerpt_end=end)
 
 
 @admin.register(Event)

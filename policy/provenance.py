@@ -4,7 +4,7 @@ Offsets are stored on the record. A pre_save receiver (not `save()`) derives the
 because `loaddata` saves raw and never calls `save()` — fixtures get offsets too.
 """
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
 
@@ -28,6 +28,37 @@ def excerpt_error(source, excerpt):
     if locate_excerpt(source.text, excerpt) is None:
         return f"The excerpt does not occur verbatim in the text of source “{source.slug}”."
     return None
+
+
+def citations_of(source):
+    """(model, pk, slug, excerpt) of every record citing the source."""
+    from .models.base import Cited
+
+    for model in Cited.__subclasses__():
+        yield from ((model, *row) for row in model.objects.filter(source=source).values_list("pk", "slug", "excerpt"))
+
+
+def dropped_citations(source, text):
+    """Slugs of the records whose excerpt a new text for `source` would no longer contain."""
+    if source.pk is None or not text:
+        return []
+    return sorted(slug for _, _, slug, excerpt in citations_of(source) if excerpt not in text)
+
+
+@receiver(pre_save, sender="policy.Source")
+def remember_old_text(sender, instance, raw=False, **kwargs):
+    old = sender.objects.filter(pk=instance.pk).values_list("text", flat=True).first() if instance.pk else None
+    instance._text_changed = instance.pk is not None and old != instance.text
+
+
+@receiver(post_save, sender="policy.Source")
+def move_excerpt_offsets(sender, instance, **kwargs):
+    """A source's new text moves its citations' excerpts: their stored offsets follow."""
+    if not getattr(instance, "_text_changed", False):
+        return
+    for model, pk, _, excerpt in list(citations_of(instance)):  # read all before writing (SQLite cursors)
+        start, end = locate_excerpt(instance.text, excerpt) or (None, None)
+        model.objects.filter(pk=pk).update(excerpt_start=start, excerpt_end=end)
 
 
 @receiver(pre_save)

@@ -15,7 +15,6 @@ from rest_framework.settings import api_settings
 
 from ..choices import PolicyRelationKind
 from ..models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
-from ..provenance import locate_excerpt
 from .fields import CompactRelatedField
 from .reading import Compact
 
@@ -106,32 +105,6 @@ class SourceSerializer(RecordSerializer):
             *TIMESTAMPS,
         ]
         detail_only_fields = ["text"]
-
-    def validate_text(self, value):
-        # Records citing this source must still find their excerpt in its text (DESIGN §1).
-        if self.instance is not None and value:
-            records = [record for records in cited_by(self.instance).values() for record in records]
-            broken = sorted(record.slug for record in records if record.excerpt not in value)
-            if broken:
-                raise serializers.ValidationError(f"The text drops the excerpt cited by: {', '.join(broken[:20])}.")
-        return value
-
-    def update(self, instance, validated_data):
-        source = super().update(instance, validated_data)
-        if "text" in validated_data:
-            # The excerpts may have moved: their stored offsets follow the new text.
-            for model, records in cited_by(source).items():
-                for record in records:
-                    start, end = locate_excerpt(source.text, record.excerpt) or (None, None)
-                    model.objects.filter(pk=record.pk).update(excerpt_start=start, excerpt_end=end)
-        return source
-
-
-def cited_by(source):
-    return {
-        model: list(model.objects.filter(source=source).only("slug", "excerpt"))
-        for model in (Event, Policy, AidPackage, Statement, Statistic)
-    }
 
 
 class EventSerializer(RecordSerializer):

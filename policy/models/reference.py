@@ -1,5 +1,6 @@
 """Reference data: countries, topics, and the sources records are drawn from."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..choices import SourceKind
@@ -79,6 +80,11 @@ class Source(Record):
 
     def clean(self):
         super().clean()
+        from ..provenance import dropped_citations
         from .base import validate_date_for_precision
 
         validate_date_for_precision(self.published_on, self.date_precision, "published_on")
+        # Records citing this source must still find their excerpt in its text.
+        broken = dropped_citations(self, self.text)
+        if broken:
+            raise ValidationError({"text": f"The text drops the excerpt cited by: {', '.join(broken[:20])}."})
