@@ -89,8 +89,9 @@ class Sources(HTMLParser):
         self.urls += [value for name, value in attrs if name in ("src", "href") and value]
 
 
-def test_docs_page_is_served_without_any_other_host(db):
-    response = Client().get(f"{API}docs/")
+@pytest.mark.parametrize("page", ["docs/", "redoc/"])
+def test_docs_page_is_served_without_any_other_host(db, page):
+    response = Client().get(f"{API}{page}")
     assert response.status_code == 200
     page = response.content.decode()
     parser = Sources()

@@ -32,7 +32,7 @@ router.register("sources", views.SourceViewSet, basename="source")
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="policy/redoc.html"), name="redoc"),
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
     *router.urls,
