@@ -15,6 +15,7 @@ import json
 import django_filters
 from django.db import models
 from django.db.models import Q
+from rest_framework.exceptions import ValidationError
 
 SEARCH_MAX_LENGTH = 200
 
@@ -89,7 +90,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        ordering = [self.get_ordering_value(param) for param in value if param]
+        if not all(value):  # "ordering=title,,slug": a malformed list, not "no ordering"
+            raise ValidationError({self.field_name: ["Empty entry in the comma-separated list of fields."]})
+        ordering = [self.get_ordering_value(param) for param in value]
         return qs.order_by(*ordering, "pk")
 
 

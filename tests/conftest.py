@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 FIXTURE_FILES = sorted(str(path) for path in FIXTURE_DIR.glob("*.json"))
@@ -14,6 +15,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if FIXTURE_FILES:
             call_command("loaddata", *FIXTURE_FILES, verbosity=0)
+        # What `serialized_rollback=True` restores after a transactional test's flush: the loaded data.
+        connections["default"]._test_serialized_contents = connections["default"].creation.serialize_db_to_string()
 
 
 @pytest.fixture(autouse=True)

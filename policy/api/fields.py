@@ -36,7 +36,7 @@ class CompactRelatedField(serializers.SlugRelatedField):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            self.fail("invalid")
+            self.fail("invalid", slug_name=self.slug_field)
         if self.slug_field == "code":
             data = data.upper()
         try:

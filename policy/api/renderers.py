@@ -4,7 +4,8 @@ import csv
 import io
 
 import orjson
-from rest_framework import renderers
+from rest_framework import negotiation, renderers
+from rest_framework.exceptions import ValidationError
 
 
 class JSONRenderer(renderers.BaseRenderer):
@@ -46,6 +47,8 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:  # 204, 304
+            return b""
         response = (renderer_context or {}).get("response")
         if isinstance(data, dict) and "results" in data:
             rows = data["results"]
@@ -62,3 +65,14 @@ class CSVRenderer(renderers.BaseRenderer):
             writer.writeheader()
             writer.writerows(csv_row(row) for row in rows)
         return buffer.getvalue().encode("utf-8")
+
+
+class ContentNegotiation(negotiation.DefaultContentNegotiation):
+    """An unknown `?format=` is a 400 naming the parameter (DRF answers 404, as for a URL suffix)."""
+
+    def filter_renderers(self, renderers, format):
+        chosen = [renderer for renderer in renderers if renderer.format == format]
+        if not chosen:
+            available = ", ".join(renderer.format for renderer in renderers)
+            raise ValidationError({"format": [f"Unknown format “{format}”. Available: {available}."]})
+        return chosen

@@ -1,6 +1,11 @@
-"""OpenAPI: related records are written as a key but read as a compact object."""
+"""OpenAPI: related records are written as a key but read as a compact object; every operation
+documents the errors, headers and formats it really answers with (see `AutoSchema`)."""
 
+from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 
 
 class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -21,3 +26,126 @@ class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
             },
             "required": [field.slug_field, field.label_field, "url"],
         }
+
+
+# What every operation can answer besides its success, so clients (and schemathesis) see the whole contract.
+ERROR = {
+    "type": "object",
+    "description": "An error: `detail` for the request as a whole, or field-level messages keyed by field "
+    "(or query parameter) name.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+CSV = {"type": "string", "description": "CSV: a header row, then one row per record (errors: `field,message` rows)."}
+ETAG = {
+    "description": "The record's version; send it back in `If-Match` to update or delete only that version.",
+    "schema": {"type": "string"},
+}
+ERRORS = {
+    "400": ("Malformed request: invalid JSON, a field or query parameter that fails validation.", ERROR),
+    "401": ("Writes need a token (`Authorization: Token …`) or a session.", DETAIL),
+    "403": ("Authenticated, but without the Django model permission this write needs.", DETAIL),
+    "404": ("No record with that key.", DETAIL),
+    "409": ("Deleting a record others still refer to.", DETAIL),
+    "412": ("`If-Match` names a version of the record that is no longer current.", DETAIL),
+    "413": ("The request body is larger than the server accepts.", DETAIL),
+    "415": ("The request body's content type is not JSON, form or multipart data.", DETAIL),
+    "429": ("Too many requests; wait the number of seconds in `Retry-After`.", DETAIL),
+}
+STRICT_PARAMETERS = {"page", "page_size", "as_of"}
+PRECONDITIONS = {
+    "If-Match": "Only if the record is still at this version (its `ETag`); else 412.",
+    "If-None-Match": "Answer 304 Not Modified when the record is still at this version.",
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema plus what our views really answer: errors, `ETag`s, CSV as text,
+    and anonymous reads."""
+
+    def is_detail(self):
+        return "{" in self.path and self.path.rstrip("/").endswith("}")
+
+    def writes(self):
+        return self.method not in ("GET", "HEAD", "OPTIONS")
+
+    def get_auth(self):
+        auth = super().get_auth()
+        permissions = self.view.get_permissions()
+        anonymous_reads = all(
+            isinstance(p, (AllowAny, DjangoModelPermissionsOrAnonReadOnly)) for p in permissions
+        ) and (not self.writes() or all(isinstance(p, AllowAny) for p in permissions))
+        if anonymous_reads and {} not in auth:
+            auth.append({})
+        return auth
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self.is_detail() and self.method in ("PUT", "PATCH", "DELETE"):
+            parameters.append(header("If-Match"))
+        if self.is_detail() and self.method == "GET" and not self.path.endswith("/history/"):
+            parameters.append(header("If-None-Match"))
+        return parameters
+
+    def _get_parameters(self):
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            # An empty optional parameter is no filter (as HTML forms send it); paging and as_of refuse it.
+            if parameter["in"] == "query" and parameter["name"] not in STRICT_PARAMETERS:
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def error_codes(self):
+        codes = {"400", "429"}
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes |= {"413", "415"}
+        if self.writes() and self.view.get_permissions():
+            codes |= {"401", "403"}
+        if "{" in self.path or self.method == "GET":  # GET: also a page past the last
+            codes.add("404")
+        if self.is_detail() and self.method in ("PUT", "PATCH", "DELETE"):
+            codes.add("412")
+        if self.is_detail() and self.method == "DELETE":
+            codes.add("409")
+        return sorted(codes)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        media_types = self.map_renderers("media_type")
+        for response in responses.values():
+            if "text/csv" in response.get("content", {}):
+                response["content"]["text/csv"] = {"schema": CSV}
+        if self.is_detail() and not self.path.endswith("/history/"):
+            for code in ("200", "201"):
+                if code in responses:
+                    responses[code].setdefault("headers", {})["ETag"] = ETAG
+            if self.method == "GET":
+                responses["304"] = {"description": "Not modified: `If-None-Match` names the current version."}
+        for code in self.error_codes():
+            description, schema = ERRORS[code]
+            responses.setdefault(
+                code,
+                {
+                    "description": description,
+                    "content": {m: {"schema": CSV if m == "text/csv" else schema} for m in media_types},
+                },
+            )
+            if code == "429":
+                responses[code]["headers"] = {
+                    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+                }
+        return responses
+
+
+def header(name):
+    return OpenApiParameter(name, OpenApiTypes.STR, location=OpenApiParameter.HEADER, description=PRECONDITIONS[name])
+
+
+def sparse_responses(result, generator, request, public):
+    """`fields=`/`omit=` may leave any field out, so no field of a record's representation is required."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if not name.endswith("Request") and schema.get("properties", {}).keys() >= {"created_at", "updated_at"}:
+            schema.pop("required", None)
+    return result

@@ -1,21 +1,25 @@
 """One viewset per record type: a serializer, a FilterSet, and the shared read path."""
 
 import csv
+import hashlib
 
 from django.db import transaction
 from django.http import StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from .. import filtersets
 from . import serializers
+from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
 from .history import HistoryReader, older_than, parse_as_of
-from .reading import ReadPlan
+from .reading import ReadPlan, ResourceUrls
 from .renderers import csv_row
 from .serializers import HistoryEntrySerializer
 
@@ -28,6 +32,8 @@ AS_OF_PARAMETER = OpenApiParameter(
 )
 DETAIL_PARAMETERS = {"fields", "omit", "format", "as_of"}
 CSV_CHUNK = 2000
+# Columns an ETag is computed from, read alongside whatever fields a detail asks for.
+VERSION = ("id", "updated_at")
 
 
 class _Echo:
@@ -64,8 +70,12 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.kwargs[self.lookup_field]
 
     def get_object(self):
+        queryset = self.get_queryset()
+        if self.request.method not in SAFE_METHODS:
+            # Locked until the write's transaction ends: the If-Match check and the write are atomic.
+            queryset = queryset.select_for_update()
         try:
-            obj = self.get_queryset().get(**{self.lookup_field: self.get_lookup_value()})
+            obj = queryset.get(**{self.lookup_field: self.get_lookup_value()})
         except self.model.DoesNotExist:
             raise NotFound(
                 f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs[self.lookup_field]}”."
@@ -93,12 +103,52 @@ class RecordViewSet(viewsets.ModelViewSet):
         return names
 
     def read_one(self, **lookup):
-        rows = self.plan.read(self.model.objects.filter(**lookup), self.field_names(detail=True), self.request)
+        """The record's representation and the row it was read from (with its version columns)."""
+        names = self.field_names(detail=True)
+        columns = self.plan.columns(names)
+        rows = list(self.model.objects.filter(**lookup).values(*columns, *(c for c in VERSION if c not in columns)))
         if not rows:
             raise NotFound(
                 f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs.get(self.lookup_field)}”."
             )
-        return rows[0]
+        return self.plan.represent(rows, names, self.request)[0], rows[0]
+
+    def detail_response(self, status=200, headers=None, **lookup):
+        data, row = self.read_one(**lookup)
+        response = Response(data, status=status, headers=headers)
+        return self.versioned(response, self.get_etag(row["id"], row["updated_at"]))
+
+    # Versions: every detail carries an ETag; If-Match guards writes, If-None-Match saves reads. -------
+
+    def get_etag(self, pk, updated_at):
+        """A strong ETag naming one version of a record: its id and last write, hashed (no extra query)."""
+        version = f"{self.model._meta.label}:{pk}:{updated_at.isoformat()}"
+        return f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
+
+    def check_preconditions(self, instance):
+        """`If-Match` must name the current version, or the write is refused with 412.
+
+        Called with the record's row locked (see `get_object`), so no other write can slip in
+        between this check and ours.
+        """
+        header = self.request.headers.get("If-Match")
+        if header is not None and not etag_matches(header, self.get_etag(instance.pk, instance.updated_at)):
+            raise PreconditionFailed(
+                "The record has changed since you read it (If-Match does not name its current ETag): "
+                "read it again, reapply your change, and send the new ETag."
+            )
+
+    def versioned(self, response, etag):
+        response["ETag"] = etag
+        patch_vary_headers(response, ["Accept"])  # one version, JSON or CSV
+        return response
+
+    def not_modified(self, etag):
+        """A 304 when `If-None-Match` names this version (GET only), else None."""
+        header = self.request.headers.get("If-None-Match")
+        if header is not None and etag_matches(header, etag, weak=True):
+            return self.versioned(Response(status=status.HTTP_304_NOT_MODIFIED), etag)
+        return None
 
     def list(self, request, *args, **kwargs):
         names = self.field_names(detail=False)
@@ -112,7 +162,13 @@ class RecordViewSet(viewsets.ModelViewSet):
         reject_unknown_parameters(request, DETAIL_PARAMETERS)
         if "as_of" in request.query_params:
             return self.retrieve_as_of(parse_as_of(request.query_params["as_of"]))
-        return Response(self.read_one(**{self.lookup_field: self.get_lookup_value()}))
+        lookup = {self.lookup_field: self.get_lookup_value()}
+        if "If-None-Match" in request.headers:  # one cheap query may spare the whole representation
+            row = self.model.objects.filter(**lookup).values(*VERSION).first()
+            unchanged = row and self.not_modified(self.get_etag(row["id"], row["updated_at"]))
+            if unchanged:
+                return unchanged
+        return self.detail_response(**lookup)
 
     @property
     def history_reader(self):
@@ -123,7 +179,11 @@ class RecordViewSet(viewsets.ModelViewSet):
     def retrieve_as_of(self, moment):
         reader = self.history_reader
         row = reader.as_of(reader.record_id(self.lookup_field, self.get_lookup_value()), moment)
-        return Response(reader.represent(row, self.field_names(detail=True), self.request, moment))
+        # A past version never changes: its history entry names it.
+        etag = self.get_etag(row["id"], row["history_date"]).replace('"', '"h', 1)
+        unchanged = self.not_modified(etag)
+        data = reader.represent(row, self.field_names(detail=True), self.request, moment)
+        return unchanged or self.versioned(Response(data), etag)
 
     @extend_schema(
         responses=HistoryEntrySerializer(many=True),
@@ -160,25 +220,42 @@ class RecordViewSet(viewsets.ModelViewSet):
         for item in self.plan.represent(rows, names, self.request):
             yield writer.writerow(csv_row(item))
 
+    # Writes: each in one transaction, so a request that fails half-way leaves nothing behind. -------
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         with transaction.atomic():
             serializer.is_valid(raise_exception=True)
-            instance = serializer.save()
-        data = self.read_one(pk=instance.pk)
-        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": data.get("url", "")})
+            self.perform_create(serializer)
+        instance = serializer.instance
+        location = ResourceUrls(request).detail(self.model, getattr(instance, self.lookup_field))
+        return self.detail_response(status=status.HTTP_201_CREATED, headers={"Location": location}, pk=instance.pk)
 
     def update(self, request, *args, partial=False, **kwargs):
         with transaction.atomic():
             instance = self.get_object()
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
-            serializer.is_valid(raise_exception=True)
-            serializer.save()
-        return Response(self.read_one(pk=instance.pk))
+            serializer.is_valid(raise_exception=True)  # a malformed body is a 400 before a stale one is a 412
+            self.check_preconditions(instance)
+            self.perform_update(serializer)
+        return self.detail_response(pk=instance.pk)
 
-    def perform_destroy(self, instance):
+    def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
-            instance.delete()
+            instance = self.get_object()
+            self.check_preconditions(instance)
+            self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def etag_matches(header, etag, weak=False):
+    """Whether an If-Match (strong comparison) or If-None-Match (`weak=True`) header names `etag`."""
+    tags = [tag.strip() for tag in header.split(",")]
+    if "*" in tags:
+        return True
+    if weak:
+        tags = [tag.removeprefix("W/") for tag in tags]
+    return etag in tags
 
 
 class CountryViewSet(RecordViewSet):

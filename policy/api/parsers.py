@@ -1,0 +1,47 @@
+"""Request parsers that refuse NUL characters in any string (see policy.middleware for why)."""
+
+from rest_framework import parsers
+from rest_framework.exceptions import ParseError
+
+MESSAGE = "Text must not contain NUL characters (\\u0000); found in “{}”."
+
+
+def find_nul(data, path="body"):
+    """The path of the first string (key or value) holding a NUL character, or None."""
+    if isinstance(data, str):
+        return path if "\x00" in data else None
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    elif hasattr(data, "lists"):  # a QueryDict from a form
+        items = data.lists()
+    else:
+        return None
+    for key, value in items:
+        found = find_nul(str(key), path) or find_nul(value, str(key) if path == "body" else f"{path}.{key}")
+        if found:
+            return found
+    return None
+
+
+class NulCheck:
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        data = getattr(parsed, "data", parsed)  # multipart answers (data, files)
+        found = find_nul(data)
+        if found:
+            raise ParseError(MESSAGE.format(found))
+        return parsed
+
+
+class JSONParser(NulCheck, parsers.JSONParser):
+    pass
+
+
+class FormParser(NulCheck, parsers.FormParser):
+    pass
+
+
+class MultiPartParser(NulCheck, parsers.MultiPartParser):
+    pass

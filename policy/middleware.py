@@ -1,0 +1,27 @@
+"""Requests that no view can answer sensibly are refused before they reach one.
+
+PostgreSQL cannot store or even compare text containing a NUL character: a `%00` in a URL or
+a query parameter would otherwise surface as a database error (a 500) in whatever lookup or
+filter first touches it — on PostgreSQL only. One check here covers the API, the admin and
+the web pages; request bodies are checked by the API's parsers (policy.api.parsers).
+"""
+
+from django.http import JsonResponse
+
+NUL = "\x00"
+MESSAGE = "The URL contains a NUL character (%00), which no record, key or filter can hold."
+
+
+def has_nul(values):
+    return any(NUL in value for value in values)
+
+
+class RejectNulCharactersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = [text for key, values in request.GET.lists() for text in (key, *values)]
+        if NUL in request.path_info or has_nul(query):
+            return JsonResponse({"detail": MESSAGE}, status=400)
+        return self.get_response(request)

@@ -1,0 +1,193 @@
+"""Record versions: an `ETag` on every detail, `If-Match` guarding every write, `If-None-Match` on reads,
+and two editors racing on PostgreSQL with real concurrent requests."""
+
+import threading
+import time
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from policy.api.urls import router
+from policy.api.views import TopicViewSet
+from policy.models import Topic
+
+API = "/api/v1/"
+ROUTES = {prefix: viewset for prefix, viewset, _ in router.registry}
+
+
+def first_key(viewset):
+    model = viewset.serializer_class.Meta.model
+    return model.objects.order_by("pk").values_list(viewset.lookup_field, flat=True)[0]
+
+
+def detail(route):
+    return f"{API}{route}/{first_key(ROUTES[route])}/"
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw-secret-123")
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize("route", sorted(ROUTES))
+def test_every_detail_has_an_etag_that_if_none_match_turns_into_304(db, route):
+    client, url = APIClient(), detail(route)
+    response = client.get(url)
+    etag = response["ETag"]
+    assert response.status_code == 200 and etag.startswith('"') and etag.endswith('"')
+    assert client.get(url, {"format": "csv"})["ETag"] == etag, "one version, whatever the format"
+    unchanged = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert (unchanged.status_code, unchanged.content, unchanged["ETag"]) == (304, b"", etag)
+    assert client.get(url, HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304, "If-None-Match compares weakly"
+    assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_a_write_changes_the_etag_and_answers_with_the_new_one(editor):
+    url = detail("topics")
+    before = editor.get(url)["ETag"]
+    response = editor.patch(url, {"description": "Changed."}, format="json", HTTP_IF_MATCH=before)
+    assert response.status_code == 200, response.content
+    assert response["ETag"] != before
+    assert editor.get(url)["ETag"] == response["ETag"]
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_a_stale_if_match_is_412_and_changes_nothing(editor, method):
+    url = detail("topics")
+    topic = Topic.objects.order_by("pk").first()
+    current = editor.get(url).json()
+    stale = editor.get(url)["ETag"]
+    editor.patch(url, {"description": "Someone else's edit."}, format="json")
+    state = Topic.objects.filter(pk=topic.pk).values().get()
+    history = topic.history.count()
+
+    body = {"slug": current["slug"], "name": "Mine", "description": "My edit."}
+    response = getattr(editor, method)(url, body, format="json", HTTP_IF_MATCH=stale)
+
+    assert response.status_code == 412, response.content
+    assert "changed since you read it" in response.json()["detail"]
+    assert Topic.objects.filter(pk=topic.pk).values().get() == state
+    assert topic.history.count() == history
+
+
+@pytest.mark.parametrize(
+    "header, status",
+    [("CURRENT", 200), ("*", 200), ('"nope", CURRENT', 200), ("W/CURRENT", 412), ('"nope"', 412), ("", 412)],
+)
+def test_if_match_compares_strongly(editor, header, status):
+    url = detail("topics")
+    etag = editor.get(url)["ETag"]
+    header = header.replace("CURRENT", etag)
+    assert editor.patch(url, {"description": "x"}, format="json", HTTP_IF_MATCH=header).status_code == status
+
+
+def test_a_malformed_body_is_400_before_a_stale_version_is_412(editor):
+    response = editor.patch(detail("topics"), {"name": ""}, format="json", HTTP_IF_MATCH='"stale"')
+    assert response.status_code == 400
+    assert "name" in response.json()
+
+
+def test_delete_with_the_current_etag_deletes(editor):
+    created = editor.post(f"{API}topics/", {"slug": "short-lived", "name": "Short-lived"}, format="json")
+    assert editor.delete(created["Location"], HTTP_IF_MATCH=created["ETag"]).status_code == 204
+    assert not Topic.objects.filter(slug="short-lived").exists()
+
+
+def test_as_of_answers_with_the_etag_of_that_past_version(editor):
+    url = detail("topics")
+    editor.patch(url, {"description": "Later."}, format="json")
+    moment = Topic.history.order_by("history_date").first().history_date.isoformat()
+    past = APIClient().get(url, {"as_of": moment})
+    assert past.status_code == 200 and past["ETag"] != editor.get(url)["ETag"]
+    assert APIClient().get(url, {"as_of": moment}, HTTP_IF_NONE_MATCH=past["ETag"]).status_code == 304
+
+
+# Real concurrency: separate threads, separate connections, committed transactions --------------------
+
+
+@pytest.fixture
+def committed(django_user_model):
+    """A writer's token and a topic, committed, as real concurrent clients see them: each thread
+    commits on its own connection. (The test's flush is followed by a reload of the fixture data.)"""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite has no SELECT … FOR UPDATE and admits one writer at a time anyway")
+    user = django_user_model.objects.create_user("racer", password="pw-secret-123")
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
+    token = Token.objects.create(user=user).key
+    return token, Topic.objects.create(slug="contested-topic", name="Contested", description="Original.")
+
+
+def race(token, requests):
+    """Send `requests` (callables taking a client) at once, one thread and connection each."""
+    barrier, results = threading.Barrier(len(requests)), [None] * len(requests)
+
+    def run(index, request):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        try:
+            barrier.wait()
+            results[index] = request(client)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def slow_writes(monkeypatch):
+    """Each write holds its transaction (and its row lock) a moment longer, so the racers truly overlap."""
+    original = TopicViewSet.perform_update
+
+    def perform_update(self, serializer):
+        original(self, serializer)
+        time.sleep(0.3)
+
+    monkeypatch.setattr(TopicViewSet, "perform_update", perform_update)
+
+
+CONCURRENT = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@CONCURRENT
+def test_two_editors_with_the_same_version_cannot_both_write(committed, slow_writes):
+    token, topic = committed
+    url = f"{API}topics/{topic.slug}/"
+    etag = APIClient().get(url)["ETag"]
+
+    def edit(name):
+        return lambda client: client.patch(url, {"name": name}, format="json", HTTP_IF_MATCH=etag)
+
+    first, second = race(token, [edit("Alice's title"), edit("Bob's title")])
+
+    assert sorted([first.status_code, second.status_code]) == [200, 412]
+    winner = first if first.status_code == 200 else second
+    topic.refresh_from_db()
+    assert topic.name == winner.json()["name"], "the 412 changed nothing"
+    assert topic.history.filter(history_type="~").count() == 1, "exactly one change recorded"
+
+
+@CONCURRENT
+def test_many_concurrent_editors_one_wins(committed):
+    token, topic = committed
+    url = f"{API}topics/{topic.slug}/"
+    etag = APIClient().get(url)["ETag"]
+    names = [f"Editor {n}" for n in range(6)]
+    responses = race(
+        token,
+        [lambda client, n=name: client.patch(url, {"name": n}, format="json", HTTP_IF_MATCH=etag) for name in names],
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [412] * (len(names) - 1)
+    topic.refresh_from_db()
+    assert topic.name in names
