@@ -17,7 +17,9 @@ from policy.web.resources import RESOURCES
 pytestmark = pytest.mark.django_db
 
 ARTICLE = "usa-today-biden-mexico-2021-05-07"
-HOME_QUERIES = 8  # counts, timeline, statements, sources, aid by status, largest aid, units, figures
+# Counts, timeline days and year-only days, statements, sources (dated, then undated: the fixtures
+# date few), aid by status, largest aid, units, figures.
+HOME_QUERIES = 10
 
 
 def queries(client, url):
@@ -77,6 +79,7 @@ def test_home_lists_the_newest_sources(client):
     html = client.get("/").content.decode()
     assert f'href="/sources/{ARTICLE}/"' in html and "USA Today · 7 May 2021" in html
     assert html.index(f"/sources/{ARTICLE}/") < html.index("/sources/crs-report-2020-06/")  # newest first
+    assert html.index("/sources/crs-report-2020-06/") < html.index("/sources/rothkopf-traitor/")  # then undated
 
 
 def test_home_aid_chart_by_status_and_amount(client):
@@ -272,12 +275,18 @@ def test_every_record_type_has_a_list(client, prefix):
     assert f"{resource.model.objects.count()} in all" in html
 
 
-def test_lists_are_paginated(client):
+def test_lists_page_by_key(client):
     add_statements(Actor.objects.get(slug="kamala-harris"), 40)
-    first, second = client.get("/statements/"), client.get("/statements/?page=2")
-    assert first.content.decode().count('<tr><td><a href="/statements/') == 50
-    assert "Page 2 of 2" in second.content.decode()
-    assert queries(client, "/statements/?page=2") == 2  # count and page
+    row = re.compile(r'<tr><td><a href="/statements/([^/]+)/"')
+    first = client.get("/statements/").content.decode()
+    keys = row.findall(first)
+    assert len(keys) == 50 and keys == sorted(keys) and "Previous" not in first
+    following = client.get(f"/statements/?after={keys[-1]}").content.decode()
+    assert row.findall(following) == sorted(Statement.objects.values_list("slug", flat=True))[50:]
+    assert "Next →" not in following
+    back = client.get(f"/statements/?before={row.findall(following)[0]}").content.decode()
+    assert row.findall(back) == keys
+    assert queries(client, f"/statements/?after={keys[-1]}") == 2  # the count and the page
 
 
 def test_favicon_redirects_to_the_static_icon(client):

@@ -110,33 +110,37 @@ def field_rows(resource, record):
     return rows
 
 
+def related_rows(rel, other, record):
+    """Up to the limit (+1, to know there are more) of the `other` records pointing here through `rel`."""
+    related = other.model.objects.filter(**{rel.field.name: record})
+    if rel.field.name == "source":
+        # Citations in reading order, with the offsets that mark them in the source's text.
+        columns, limit = [other.key, other.label, "excerpt_start", "excerpt_end"], CITATIONS_LIMIT
+        return related.order_by("excerpt_start", other.key).values(*columns)[: limit + 1], limit
+    # No ORDER BY: the database then reads the foreign key's index; ordering by slug lets PostgreSQL
+    # walk the whole slug index for a rare key (measured: 1.9 s at a million statements).
+    rows = related.order_by().values(other.key, other.label)[: RELATED_LIMIT + 1]
+    return sorted(rows, key=lambda row: row[other.key]), RELATED_LIMIT
+
+
 def reverse_relations(resource, record):
     """Records of other types that point at this one, a few of each kind, with the API list for all."""
     groups = []
-    fields = resource.model._meta.get_fields(include_hidden=True)
-    for rel in fields:
+    for rel in resource.model._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete and rel.related_model in BY_MODEL):
             continue
         other = BY_MODEL[rel.related_model]
-        columns = [other.key, other.label]
-        order = [other.key]
-        if rel.field.name == "source":
-            columns += ["excerpt_start", "excerpt_end"]  # to mark the excerpts in the source's text
-            order = ["excerpt_start", other.key]
-        limit = CITATIONS_LIMIT if rel.field.name == "source" else RELATED_LIMIT
-        rows = list(
-            other.model.objects.filter(**{rel.field.name: record}).order_by(*order).values(*columns)[: limit + 1]
-        )
+        rows, limit = related_rows(rel, other, record)
+        rows = list(rows)
         if not rows:
             continue
-        more = len(rows) > limit
-        field_label = rel.field.verbose_name
+        citing = rel.field.name == "source"
         groups.append(
             {
                 "title": other.verbose_name_plural.capitalize(),
                 "as": "citing this source"
-                if rel.field.name == "source"
-                else f"{'among' if rel.many_to_many else 'as'} {field_label}",
+                if citing
+                else f"{'among' if rel.many_to_many else 'as'} {rel.field.verbose_name}",
                 "items": [
                     {
                         "href": other.page_url(row[other.key]),
@@ -147,7 +151,7 @@ def reverse_relations(resource, record):
                     }
                     for row in rows[:limit]
                 ],
-                "more": more,
+                "more": len(rows) > limit,
                 "api": other.api_filter_url(rel.field.name, getattr(record, resource.key)),
             }
         )

@@ -1,9 +1,8 @@
 """The landing page, record pages and record lists: server-rendered, read-only, no JavaScript."""
 
 from datetime import date, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -33,7 +32,6 @@ def home(request):
     currency = overview.main_currency(aid)
     units = overview.statistic_units()
     counts = overview.record_counts()
-    sources = overview.latest_sources()
     packages = RESOURCES["aid-packages"]
     statistics = RESOURCES["statistics"]
     context = {
@@ -44,9 +42,8 @@ def home(request):
         ],
         "sources": [
             {**source, "date": date_with_precision(source["published_on"], source["date_precision"])}
-            for source in sources[: overview.LATEST_SOURCES]
+            for source in overview.latest_sources()
         ],
-        "more_sources": len(sources) > overview.LATEST_SOURCES,
         "timeline": charts.timeline(overview.timeline_months(), TIMELINE_NAMES, timeline_link),
         "aid_currency": currency,
         "aid_by_status": charts.aid_by_status(
@@ -82,24 +79,43 @@ def record_page(request, resource, key):
     return show(request, [f"policy/web/{resource.name}.html", "policy/web/record.html"], context)
 
 
+def keyset_page(queryset, key, after=None, before=None, size=LIST_PAGE_SIZE):
+    """One page in key order, after or before a key: an index range, fast at any depth (OFFSET is not)."""
+    if before:
+        rows = list(queryset.filter(**{f"{key}__lt": before}).order_by(f"-{key}")[: size + 1])
+        return rows[:size][::-1], len(rows) > size, True
+    if after:
+        queryset = queryset.filter(**{f"{key}__gt": after})
+    rows = list(queryset.order_by(key)[: size + 1])
+    return rows[:size], bool(after), len(rows) > size
+
+
 def record_list(request, resource):
     resource = resource_or_404(resource)
-    columns = [resource.key, resource.label]
+    key = resource.key
     spec = next((s for s in TYPES.values() if s.model is resource.model), None)
-    if spec is not None:
-        columns += [spec.date, "date_precision"]
-    queryset = resource.model.objects.order_by(resource.key).values(*columns)
-    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    columns = [key, resource.label, *([spec.date, "date_precision"] if spec else [])]
+    page, has_previous, has_next = keyset_page(
+        resource.model.objects.values(*columns), key, request.GET.get("after"), request.GET.get("before")
+    )
     rows = [
         {
-            "href": resource.page_url(row[resource.key]),
-            "key": row[resource.key],
+            "href": resource.page_url(row[key]),
+            "key": row[key],
             "label": row[resource.label],
             "date": date_with_precision(row[spec.date], row["date_precision"]) if spec else "",
         }
         for row in page
     ]
-    return show(request, "policy/web/list.html", {"resource": resource, "page": page, "rows": rows, "dated": spec})
+    context = {
+        "resource": resource,
+        "rows": rows,
+        "dated": spec,
+        "count": resource.model.objects.count(),
+        "previous": f"?before={quote(rows[0]['key'])}" if has_previous and rows else None,
+        "next": f"?after={quote(rows[-1]['key'])}" if has_next and rows else None,
+    }
+    return show(request, "policy/web/list.html", context)
 
 
 def show(request, template, context):
