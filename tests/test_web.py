@@ -153,6 +153,7 @@ def test_policy_page_shows_fields_relations_and_links(client):
     assert "Reversed by" in html
     assert 'href="/policies/biden-reversal-of-trump-era-immigration-policies/"' in html
     assert re.search(r"<dt>Status</dt>\s*<dd>\s*Reversed\s*</dd>", html)
+    assert "among related" not in html  # the typed links are not listed a second time
 
 
 def test_citation_is_highlighted_in_the_source_text(client):

@@ -129,6 +129,8 @@ def reverse_relations(resource, record):
     for rel in resource.model._meta.get_fields(include_hidden=True):
         if not (rel.auto_created and not rel.concrete and rel.related_model in BY_MODEL):
             continue
+        if rel.many_to_many and not rel.through._meta.auto_created:
+            continue  # a typed link (policy relations) has a section of its own
         other = BY_MODEL[rel.related_model]
         rows, limit = related_rows(rel, other, record)
         rows = list(rows)
