@@ -249,7 +249,7 @@ def add_statements(speaker, count):
         ("/topics/migration/", 7),
         ("/countries/MX/", 10),
         (f"/sources/{ARTICLE}/", 8),
-        ("/policies/usmca/", 17),
+        ("/policies/usmca/", 16),
         ("/statements/harris-pitches-regional-approach-to-mexico/", 15),
     ],
 )
