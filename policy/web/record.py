@@ -74,40 +74,50 @@ def precision_fields(model):
 
 
 def field_rows(resource, record):
-    """(label, value) rows; a value is text, a link, a list of links, or prose (long text)."""
+    """One row per field that has a value: {label, name} and text, a link, links, a url or prose."""
     rows = []
     for f in shown_fields(resource):
-        value = getattr(record, f.name)
-        row = {"label": f.verbose_name[:1].upper() + f.verbose_name[1:], "name": f.name}
-        if f.many_to_many:
-            row["links"] = [link_to(obj) for obj in value.all()]
-        elif f.many_to_one:
-            row["link"] = link_to(value) if value is not None else None
-        elif value in (None, "", []):
-            continue
-        elif f.choices:
-            row["text"] = getattr(record, f"get_{f.name}_display")()
-        elif f.get_internal_type() == "DateField":
-            precision = record.date_precision if f.name in precision_fields(type(record)) else "day"
-            row["text"] = date_with_precision(value, precision)
-        elif f.name == "amount":
-            row["text"] = f"{money(value, record.currency)} ({plain_number(value)} {record.currency})"
-        elif f.name == "value" and hasattr(record, "unit"):
-            row["text"] = f"{quantity(value, record.unit)} ({plain_number(value)})"
-        elif f.get_internal_type() == "BooleanField":
-            row["text"] = "Yes" if value else "No"
-        elif f.get_internal_type() == "JSONField":
-            row["text"] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        elif f.get_internal_type() == "URLField":
-            row["url"], row["text"] = safe_url(value), value
-        elif f.get_internal_type() == "TextField":
-            row["prose"] = value
-        else:
-            row["text"] = plain_number(value) if f.get_internal_type() == "DecimalField" else str(value)
-        if row.get("links") == [] or ("link" in row and row["link"] is None):
-            continue
-        rows.append(row)
+        shown = field_value(f, record)
+        if shown:
+            rows.append({"label": f.verbose_name[:1].upper() + f.verbose_name[1:], "name": f.name, **shown})
     return rows
+
+
+def field_value(f, record):
+    """How one field reads on the page, or None when it is empty."""
+    value = getattr(record, f.name)
+    kind = f.get_internal_type()
+    if f.many_to_many:
+        links = [link_to(obj) for obj in value.all()]
+        return {"links": links} if links else None
+    if f.many_to_one:
+        return {"link": link_to(value)} if value is not None else None
+    if value in (None, "", []):
+        return None
+    if f.choices:
+        return {"text": getattr(record, f"get_{f.name}_display")()}
+    if kind == "DateField":
+        precision = record.date_precision if f.name in precision_fields(type(record)) else "day"
+        return {"text": date_with_precision(value, precision)}
+    if f.name == "amount":
+        return {"text": f"{money(value, record.currency)} ({plain_number(value)} {record.currency})"}
+    if f.name == "value" and hasattr(record, "unit"):
+        return {"text": f"{quantity(value, record.unit)} ({plain_number(value)})"}
+    if kind == "URLField":
+        return {"url": safe_url(value), "text": value}
+    if kind == "TextField":
+        return {"prose": value}
+    return {"text": plain_text(value, kind)}
+
+
+def plain_text(value, kind):
+    if kind == "BooleanField":
+        return "Yes" if value else "No"
+    if kind == "DecimalField":
+        return plain_number(value)
+    if isinstance(value, list):  # JSON lists, e.g. an actor's aliases
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def related_rows(rel, other, record):
