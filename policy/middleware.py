@@ -4,8 +4,11 @@ PostgreSQL cannot store or even compare text containing a NUL character: a `%00`
 a query parameter would otherwise surface as a database error (a 500) in whatever lookup or
 filter first touches it — on PostgreSQL only. One check here covers the API, the admin and
 the web pages; request bodies are checked by the API's parsers (policy.api.parsers).
+
+Every response also gets the site's Content-Security-Policy header.
 """
 
+from django.conf import settings
 from django.http import JsonResponse
 
 NUL = "\x00"
@@ -25,3 +28,16 @@ class RejectNulCharactersMiddleware:
         if NUL in request.path_info or has_nul(query):
             return JsonResponse({"detail": MESSAGE}, status=400)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Adds settings.CONTENT_SECURITY_POLICY to every response that has none (Django 5.2 has no CSP of its own)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response

@@ -1,14 +1,22 @@
 """Settings for Policy Records.
 
-Everything environment-specific is read here, once, with defaults that suit a
-developer's machine: SQLite, DEBUG on, a throwaway secret key. `DATABASE_URL`
-switches to PostgreSQL (or any database dj-database-url understands).
+Everything environment-specific is read here, once. Two modes, chosen by DJANGO_ENV:
+
+- development (the default for manage.py, `make serve` and the test suite): DEBUG on, SQLite,
+  a throwaway secret key, plain HTTP;
+- production (DJANGO_ENV=production; policy/wsgi.py, what gunicorn loads, defaults to it):
+  DEBUG off unless DEBUG=1, and SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL must be set, or the
+  process stops with a message saying what to set; HTTPS only (redirect, HSTS, secure cookies);
+  static files collected and served compressed by WhiteNoise.
+
+`DATABASE_URL` switches either mode to PostgreSQL (or any database dj-database-url understands).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -17,14 +25,58 @@ def env_bool(name, default):
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set in the environment when DEBUG is off.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+def env_required(name, how):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} is not set. Production (DJANGO_ENV=production) needs it: {how}")
+    return value
 
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+
+ENVIRONMENT = os.environ.get("DJANGO_ENV", "development").strip().lower()
+if ENVIRONMENT not in ("development", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV is “{ENVIRONMENT}”; set it to “development” or “production”.")
+PRODUCTION = ENVIRONMENT == "production"
+
+DEBUG = env_bool("DEBUG", not PRODUCTION)
+if PRODUCTION:
+    SECRET_KEY = env_required(
+        "SECRET_KEY",
+        "a long random string, e.g. from `python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+    )
+    ALLOWED_HOSTS = env_required("ALLOWED_HOSTS", "the comma-separated host names the site answers to.").split(",")
+    env_required("DATABASE_URL", "the database to use, e.g. postgres://user:password@host:5432/policy.")
+else:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
+    ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+# HTTPS. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = tuple(os.environ["SECURE_PROXY_SSL_HEADER"].split(",", 1))
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# Preloading puts the domain in browsers' HTTPS-only lists for good: the operator opts in, so the
+# deploy check's reminder about it is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Everything is served from this site (the docs use the sidecar's files, never a CDN); inline styles
+# are allowed for the web pages' colour swatches, inline scripts are not.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "worker-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+)
+
+# Request size limits: a larger body is refused with 413 before it is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "policy.middleware.RejectNulCharactersMiddleware",
+    "policy.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,7 +148,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Production serves `collectstatic`'s hashed, compressed copies (WhiteNoise, far-future caching);
+# development serves the apps' files as they are, so nothing needs collecting first.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # `loaddata <name>` finds the article's fixtures without a path.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -117,12 +180,23 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "policy.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "policy.api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    "DEFAULT_THROTTLE_CLASSES": ["policy.api.throttling.AnonRateThrottle", "policy.api.throttling.UserRateThrottle"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "policy.api.renderers.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "policy.api.parsers.JSONParser",
         "policy.api.parsers.FormParser",
         "policy.api.parsers.MultiPartParser",
     ],
+}
+
+# Requests per client: "<n>/<second|minute|hour|day>", or "off". Anonymous clients are counted by IP
+# address (behind a proxy, DRF's NUM_PROXIES decides which address), signed-in ones by user.
+THROTTLE_RATES = {
+    scope: None if rate.strip().lower() in ("", "off", "none") else rate.strip()
+    for scope, rate in (
+        ("anon", os.environ.get("THROTTLE_ANON", "120/minute")),
+        ("user", os.environ.get("THROTTLE_USER", "1200/minute")),
+    )
 }
 
 SPECTACULAR_SETTINGS = {

@@ -25,6 +25,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_throttling(settings):
+    # The suite sends thousands of requests a minute from one address; tests/test_throttling.py sets low rates.
+    settings.THROTTLE_RATES = {"anon": None, "user": None}
+
+
 @pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin-123")

@@ -3,9 +3,12 @@
 A Django `ValidationError` raised below DRF (a model's `clean()`, a constraint)
 becomes a 400 with field-level messages instead of a 500; `IntegrityError` that
 slips past validation becomes a 400 too, the transaction having rolled back; deleting
-a record others still refer to (a protected foreign key) is a 409 naming them.
+a record others still refer to (a protected foreign key) is a 409 naming them; a body over
+DATA_UPLOAD_MAX_MEMORY_SIZE is a 413.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -25,8 +28,19 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge(
+            f"The request body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024} KiB this API accepts."
+        )
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
