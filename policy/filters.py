@@ -13,9 +13,11 @@ table, never a join, so no combination of filters can return a record twice.
 import json
 
 import django_filters
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from rest_framework.exceptions import ValidationError
+
+from . import search
 
 SEARCH_MAX_LENGTH = 200
 
@@ -111,6 +113,10 @@ class RecordFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if connections[queryset.db].vendor == "postgresql":
+            # Full-text and trigram indexes, ranked unless an ordering is asked for (policy.search).
+            ranked = not {"ordering", "cursor"} & set(self.data)
+            return search.search(queryset, self.search_fields, value, ranked=ranked)
         condition = Q()
         for path in self.search_fields:
             condition |= self.search_condition(queryset.model, path, value)

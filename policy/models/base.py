@@ -20,7 +20,7 @@ class Record(models.Model):
 
     slug = models.SlugField(max_length=200, unique=True, help_text="Stable public key, unique per record type.")
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # ordering=updated_at
 
     objects = SlugManager()
 

@@ -7,7 +7,7 @@ from .base import Cited, date_order_constraint, history, precision_constraint, p
 
 
 class Event(Cited):
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, db_index=True)  # ordering=title
     kind = models.CharField(max_length=20, choices=EventKind.choices, db_index=True)
     start_date = models.DateField(null=True, blank=True, db_index=True)
     end_date = models.DateField(null=True, blank=True, db_index=True)

@@ -17,7 +17,7 @@ from .base import Cited, date_order_constraint, history, precision_constraint, p
 
 
 class Policy(Cited):
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, db_index=True)  # ordering=title
     summary = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=PolicyKind.choices, db_index=True)
     status = models.CharField(max_length=20, choices=PolicyStatus.choices, db_index=True)
@@ -86,7 +86,7 @@ class PolicyRelation(models.Model):
 
 
 class AidPackage(Cited):
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, db_index=True)  # ordering=title
     donor = models.ForeignKey("policy.Country", on_delete=models.PROTECT, related_name="aid_given")
     recipients = models.ManyToManyField("policy.Country", blank=True, related_name="aid_received")
     amount = models.DecimalField(
@@ -97,7 +97,9 @@ class AidPackage(Cited):
         validators=[MinValueValidator(0)],
         help_text="Null where the source gives no amount.",
     )
-    currency = models.CharField(max_length=3, choices=[(code, code) for code in CURRENCY_CODES], default="USD")
+    currency = models.CharField(
+        max_length=3, choices=[(code, code) for code in CURRENCY_CODES], default="USD", db_index=True
+    )
     kind = models.CharField(max_length=20, choices=AidKind.choices, db_index=True)
     status = models.CharField(max_length=20, choices=AidStatus.choices, db_index=True)
     announced_by = models.ForeignKey(
@@ -170,7 +172,7 @@ class Statement(Cited):
 
 
 class Statistic(Cited):
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, db_index=True)  # ordering=title
     indicator = models.SlugField(max_length=200, db_index=True, help_text="Stable machine name of what is measured.")
     value = models.DecimalField(max_digits=24, decimal_places=4)
     unit = models.CharField(max_length=20, choices=StatisticUnit.choices, db_index=True)

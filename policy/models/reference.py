@@ -17,7 +17,7 @@ class Country(models.Model):
     iso3 = models.CharField(max_length=3, unique=True, help_text="ISO 3166-1 alpha-3 code, e.g. MEX.")
     name = models.CharField(max_length=200, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)  # ordering=updated_at
 
     objects = CountryManager()
     history = history()
@@ -59,7 +59,7 @@ class Topic(Record):
 
 
 class Source(Record):
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, db_index=True)  # ordering=title
     kind = models.CharField(max_length=20, choices=SourceKind.choices, db_index=True)
     publisher = models.ForeignKey(
         "policy.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="published_sources"
