@@ -6,5 +6,5 @@ class PolicyConfig(AppConfig):
     verbose_name = "Policy records"
 
     def ready(self):
-        from . import provenance  # noqa: F401  (connects the excerpt-offset receiver)
+        from . import cache, provenance, routers  # noqa: F401  (connect their receivers)
         from .api import schema  # noqa: F401  (registers the OpenAPI extensions)

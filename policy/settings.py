@@ -133,6 +133,28 @@ DATABASES = {
     )
 }
 
+# Read replicas (optional): DATABASE_REPLICA_URLS=postgres://…,postgres://… become the aliases
+# replica1, replica2, …; policy.routers sends reads there and writes to "default".
+DATABASE_REPLICAS = []
+for _number, _url in enumerate(filter(None, os.environ.get("DATABASE_REPLICA_URLS", "").split(",")), start=1):
+    DATABASES[f"replica{_number}"] = dj_database_url.parse(
+        _url.strip(), conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASE_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["policy.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+
+# Cache: Redis at REDIS_URL (shared by every app server), else this process's memory.
+# What is cached and when it is dropped: policy/cache.py.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
+    )
+}
+# How long a list's `count` may be reused; any committed write through Django retires it sooner.
+COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -4,7 +4,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
 # Parameters every list understands besides its FilterSet's filters.
-COMMON_PARAMETERS = {"page", "page_size", "format", "fields", "omit"}
+COMMON_PARAMETERS = {"page", "page_size", "cursor", "format", "fields", "omit"}
 
 
 def reject_unknown_parameters(request, known):

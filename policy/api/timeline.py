@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import ValidationError
 
+from ..cache import cached_count
 from ..filters import KeyMultipleChoiceField, related_condition
 from ..models import Actor, AidPackage, Country, Event, Policy, Statement, Statistic, Topic
 from .filtering import reject_unknown_parameters
@@ -63,7 +64,7 @@ class MergedTimeline:
         self.querysets, self.descending = querysets, descending
 
     def count(self):
-        return sum(qs.count() for qs in self.querysets)
+        return sum(cached_count(qs) for qs in self.querysets)
 
     def __getitem__(self, page):
         parts = [qs[: page.stop] for qs in self.querysets]

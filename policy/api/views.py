@@ -19,6 +19,7 @@ from . import serializers
 from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
 from .history import HistoryReader, older_than, parse_as_of
+from .pagination import Rows
 from .reading import ReadPlan, ResourceUrls
 from .renderers import csv_row
 from .serializers import HistoryEntrySerializer
@@ -152,10 +153,12 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         names = self.field_names(detail=False)
-        queryset = self.filter_queryset(self.get_queryset()).values(*self.plan.columns(names))
-        if request.accepted_renderer.format == "csv" and not {"page", "page_size"} & set(request.query_params):
-            return self.stream_csv(queryset, names)
-        page = self.paginate_queryset(queryset)
+        queryset, columns = self.filter_queryset(self.get_queryset()), self.plan.columns(names)
+        paged = {"page", "page_size", "cursor"} & set(request.query_params)
+        if request.accepted_renderer.format == "csv" and not paged:
+            return self.stream_csv(queryset.values(*columns), names)
+        # Counted without joins, paged by primary key first (policy.api.pagination).
+        page = self.paginate_queryset(Rows(queryset, columns))
         return self.get_paginated_response(self.plan.represent(page, names, request))
 
     def retrieve(self, request, *args, **kwargs):

@@ -1,0 +1,63 @@
+"""What Policy Records caches (settings.CACHES: Redis at REDIS_URL, else process memory).
+
+- **List counts.** A list page's `count` (and the timeline's per-type counts) is the one part of a
+  page whose cost grows with the table: counting a million rows takes tens of milliseconds,
+  a page of 50 well under one. Counts are cached for COUNT_CACHE_SECONDS under the count
+  query's SQL and a *data version*; every committed write to a record (save, delete,
+  many-to-many change, through Django) moves the version on, which retires every cached
+  count at once. With Redis the version is shared by every app server; with the default
+  in-memory cache a write is seen at once by the process that made it and by the others
+  within COUNT_CACHE_SECONDS. A count taken inside a transaction may include that
+  transaction's own uncommitted writes, so it is never cached. Writes that bypass Django
+  (`generate_synthetic` excepted, which moves the version itself) are seen after the timeout.
+- **The OpenAPI schema**, generated in a few hundred milliseconds, for an hour (policy.api.urls).
+- Compiled read plans (policy.api.reading) stay in each process: they are code, not data.
+"""
+
+import contextlib
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+VERSION_KEY = "policy:data-version"
+
+
+def data_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh start never reuses an old version's counts, even after the key was evicted.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def data_changed():
+    with contextlib.suppress(ValueError):  # not set yet: the next read starts a new version
+        cache.incr(VERSION_KEY)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def on_write(sender, using=None, **kwargs):
+    if sender._meta.app_label == "policy":
+        transaction.on_commit(data_changed, using=using)
+
+
+def cached_count(queryset):
+    """`queryset.count()`, reused until the data changes (see the module docstring)."""
+    if connections[queryset.db].in_atomic_block:
+        return queryset.count()
+    sql, params = queryset.order_by().query.sql_with_params()
+    digest = hashlib.sha1(f"{sql}\x00{params!r}".encode(), usedforsecurity=False).hexdigest()
+    key = f"policy:count:{data_version()}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, settings.COUNT_CACHE_SECONDS)
+    return count
