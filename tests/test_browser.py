@@ -76,6 +76,7 @@ def server(tmp_path_factory):
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DJANGO_ENV": "development",
         "DEBUG": "1",  # runserver serves the static files
         "DJANGO_SETTINGS_MODULE": "policy.settings",
         "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
