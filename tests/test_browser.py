@@ -152,6 +152,10 @@ def test_editor_edits_a_statement_and_sees_it_in_the_api_history_and_page(page, 
     page.locator("#result_list tbody tr a", has_text="pitched Mexico").first.click()
     assert "pitched Mexico on a regional approach" in page.locator(".policy-citation mark").inner_text()
     screenshot(page, "admin-statement-change")
+    # The admin scrolls inside its own container, so the citation gets a picture of its own.
+    page.locator("fieldset", has=page.locator(".policy-citation")).screenshot(
+        path=str(SCREENSHOTS / "admin-statement-citation.png")
+    )
 
     notes = page.locator("#id_notes")
     edited = notes.input_value() + "\n\nChecked in the browser test."
