@@ -9,6 +9,7 @@ Every response also gets the site's Content-Security-Policy header.
 """
 
 from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
 from django.http import JsonResponse
 
 NUL = "\x00"
@@ -24,7 +25,11 @@ class RejectNulCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        query = [text for key, values in request.GET.lists() for text in (key, *values)]
+        try:
+            query = [text for key, values in request.GET.lists() for text in (key, *values)]
+        except TooManyFieldsSent:
+            limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+            return JsonResponse({"detail": f"The URL has more than {limit} query parameters."}, status=400)
         if NUL in request.path_info or has_nul(query):
             return JsonResponse({"detail": MESSAGE}, status=400)
         return self.get_response(request)

@@ -1,0 +1,290 @@
+"""Bad input, as a table: each request below gets a 4xx with a message, never a 500, and leaves the
+database as it was. Requests are sent by a user who may write everything, so nothing is refused for
+want of permission.
+
+- `REQUESTS`: malformed bodies, wrong content types, oversized bodies and URLs, NUL characters,
+  impossible dates, unknown keys, currencies and formats, bad paging;
+- `wrong_types`: every writable field of every resource, each with values of the wrong type or shape;
+- `INJECTIONS` in every filter of every list and every free-text field of every resource: refused
+  or stored and returned verbatim (never interpreted), and escaped in the browsable API.
+"""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import connection
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from policy.api.fields import CompactRelatedField
+from policy.api.urls import router
+
+
+def table_counts():
+    """Rows in every table of the app (records, links, history) and of users and tokens, in one query."""
+    models = [*apps.get_app_config("policy").get_models(include_auto_created=True), Token, get_user_model()]
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {table})" for table in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+API = "/api/v1/"
+ROUTES = {prefix: viewset for prefix, viewset, _ in router.registry}
+BIG = 3 * 1024 * 1024  # above DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def case(method, url, status, message, *, body=None, content_type="application/json", **headers):
+    return {"method": method, "url": url, "status": status, "message": message, "body": body, "type": content_type}
+
+
+REQUESTS = {
+    "malformed JSON": case("post", "topics/", 400, "JSON parse error", body='{"slug": '),
+    "JSON that is not an object": case("post", "topics/", 400, "Expected a dictionary", body="[1, 2]"),
+    "JSON with a trailing comma": case("patch", "topics/migration/", 400, "JSON parse error", body='{"name": "x",}'),
+    "invalid UTF-8 in JSON": case("post", "topics/", 400, "JSON parse error", body=b'{"name": "\xff\xfe"}'),
+    "text/plain body": case("post", "topics/", 415, "Unsupported media type", body="slug=x", content_type="text/plain"),
+    "XML body": case("post", "topics/", 415, "Unsupported media type", body="<t/>", content_type="application/xml"),
+    "3 MiB JSON body": case("post", "topics/", 413, "larger than", body='{"name": "' + "x" * BIG + '"}'),
+    "3 MiB form body": case(
+        "post",
+        "topics/",
+        413,
+        "larger than",
+        body="name=" + "x" * BIG,
+        content_type="application/x-www-form-urlencoded",
+    ),
+    "2000 form fields": case(
+        "post", "topics/", 400, "exceeded", body="a=1&" * 2000, content_type="application/x-www-form-urlencoded"
+    ),
+    "NUL in a JSON string": case("post", "topics/", 400, "NUL", body='{"slug": "a", "name": "a\\u0000b"}'),
+    "NUL in a JSON key": case("patch", "topics/migration/", 400, "NUL", body='{"na\\u0000me": "x"}'),
+    "NUL in a form field": case(
+        "post", "topics/", 400, "NUL", body="slug=a&name=a%00b", content_type="application/x-www-form-urlencoded"
+    ),
+    "NUL in a query parameter": case("get", "topics/?search=a%00b", 400, "NUL"),
+    "NUL in a query parameter's name": case("get", "topics/?sea%00rch=a", 400, "NUL"),
+    "NUL in a key in the path": case("get", "topics/migr%00ation/", 400, "NUL"),
+    "NUL in a related filter": case("get", "statements/?country=M%00X", 400, "NUL"),
+    "2000 query parameters": case("get", "topics/?" + "a=1&" * 2000, 400, "more than 1000 query parameters"),
+    "a 10 000-character search": case("get", "policies/?search=" + "x" * 10_000, 400, "at most 200 characters"),
+    "a 10 000-character key filter": case("get", "policies/?country=" + "X" * 10_000, 400, "No country"),
+    "a 10 000-character detail key": case("get", "policies/" + "x" * 10_000 + "/", 404, "No policy"),
+    "an unknown query parameter": case("get", "policies/?colour=red", 400, "Unknown query parameter"),
+    "page -1": case("get", "topics/?page=-1", 400, "not a page number"),
+    "page 0": case("get", "topics/?page=0", 400, "not a page number"),
+    "page abc": case("get", "topics/?page=abc", 400, "not a page number"),
+    "page 1.5": case("get", "topics/?page=1.5", 400, "not a page number"),
+    "a page past the last": case("get", "topics/?page=99999", 404, "Invalid page"),
+    "page_size -5": case("get", "topics/?page_size=-5", 400, "at least 1"),
+    "page_size abc": case("get", "topics/?page_size=abc", 400, "not a whole number"),
+    "date 2021-02-30 in a filter": case("get", "policies/?date_after=2021-02-30", 400, "valid date"),
+    "date 2021-13-01 in a filter": case("get", "statements/?date_before=2021-13-01", 400, "valid date"),
+    "as_of 2021-02-30": case("get", "topics/migration/?as_of=2021-02-30T00:00:00Z", 400, "not an ISO 8601"),
+    "as_of that is not a date": case("get", "topics/migration/?as_of=yesterday", 400, "not an ISO 8601"),
+    "an unknown currency": case("get", "aid-packages/?currency=XYZ", 400, "XYZ"),
+    "a lower-case currency": case("get", "aid-packages/?currency=usd", 400, "usd"),
+    "an unknown country code": case("get", "policies/?country=ZZ", 400, "No country with code “ZZ”"),
+    "an unknown topic slug": case("get", "statements/?topic=no-such-topic", 400, "No topic with slug"),
+    "an unknown slug in a detail URL": case("get", "policies/no-such-policy/", 404, "No policy with slug"),
+    "an unknown status": case("get", "policies/?status=abolished", 400, "abolished"),
+    "a non-numeric amount": case("get", "aid-packages/?amount_min=lots", 400, "Enter a number"),
+    "NaN as an amount": case("get", "aid-packages/?amount_max=NaN", 400, "Enter a number"),
+    "an unknown ordering field": case("get", "policies/?ordering=password", 400, "password"),
+    "an SQL ordering": case("get", "policies/?ordering=title;DROP TABLE policy_policy", 400, "ordering"),
+    "an unknown field in fields=": case("get", "policies/?fields=title,secret", 400, "Unknown field"),
+    "an unknown format": case("get", "policies/?format=xml", 400, "Unknown format"),
+    "an unknown timeline type": case("get", "timeline/?type=tweet", 400, "tweet"),
+    "a date of 2021-02-30 in a body": case(
+        "patch", "policies/POLICY/", 400, "wrong format", body='{"start_date": "2021-02-30"}'
+    ),
+    "an unknown currency in a body": case("patch", "aid-packages/AID/", 400, "XYZ", body='{"currency": "XYZ"}'),
+    "an unknown related slug in a body": case(
+        "patch", "statements/STATEMENT/", 400, "No actor", body='{"speaker": "nobody"}'
+    ),
+    "a related key that is a number": case(
+        "patch", "statements/STATEMENT/", 400, "Expected a slug", body='{"speaker": 7}'
+    ),
+    "a non-slug slug": case("post", "topics/", 400, "slug", body='{"slug": "no spaces!", "name": "x"}'),
+    "a unicode slug": case("post", "topics/", 400, "slug", body='{"slug": "migración", "name": "x"}'),
+    "a duplicate slug": case("post", "topics/", 400, "already exists", body='{"slug": "migration", "name": "x"}'),
+    "a negative amount": case("patch", "aid-packages/AID/", 400, "greater than or equal to 0", body='{"amount": "-5"}'),
+    "an amount with 30 digits": case(
+        "patch", "aid-packages/AID/", 400, "digits", body='{"amount": "1' + "0" * 29 + '"}'
+    ),
+    "an end before the start": case(
+        "patch",
+        "policies/POLICY/",
+        400,
+        "must not be before",
+        body='{"start_date": "2021-05-01", "end_date": "2021-01-01", "date_precision": "day"}',
+    ),
+    "a day with month precision": case(
+        "patch", "statements/STATEMENT/", 400, "first day", body='{"said_on": "2021-05-07", "date_precision": "month"}'
+    ),
+    "an excerpt its source does not contain": case(
+        "patch", "statements/STATEMENT/", 400, "does not occur verbatim", body='{"excerpt": "Words nobody said."}'
+    ),
+}
+
+
+@pytest.fixture
+def writer(db, django_user_model):
+    user = django_user_model.objects.create_user("careless", password="pw-secret-123")
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def some_key(route):
+    viewset = ROUTES[route]
+    model = viewset.serializer_class.Meta.model
+    return model.objects.order_by("pk").values_list(viewset.lookup_field, flat=True)[0]
+
+
+def message_of(response):
+    body = response.json()
+    return " ".join(str(value) for value in body.values()) + " " + " ".join(map(str, body))
+
+
+def send(client, method, url, body=None, content_type="application/json"):
+    url = (API + url).replace("POLICY", some_key("policies")).replace("AID", some_key("aid-packages"))
+    url = url.replace("STATEMENT", some_key("statements"))
+    if body is None:
+        return getattr(client, method)(url)
+    return client.generic(method.upper(), url, body, content_type=content_type)
+
+
+@pytest.mark.parametrize("name", REQUESTS)
+def test_bad_request_is_a_clear_4xx_and_changes_nothing(writer, name):
+    spec = REQUESTS[name]
+    before = table_counts()
+    response = send(writer, spec["method"], spec["url"], spec["body"], spec["type"])
+    assert response.status_code == spec["status"], response.content[:500]
+    assert response["Content-Type"] == "application/json"
+    assert spec["message"] in message_of(response), response.json()
+    assert table_counts() == before
+
+
+# Wrong types for every writable field -----------------------------------------------------------
+
+WRONG = {
+    serializers.SlugField: [{"a": 1}, True, "not a slug!", "ünïcode"],
+    serializers.URLField: [["x"], "not a url", "javascript:alert(1)"],
+    serializers.ChoiceField: [{"a": 1}, 5, "no-such-choice"],
+    serializers.CharField: [{"a": 1}, ["x"], True],
+    serializers.DateField: [20210230, "2021-02-30", "yesterday"],
+    serializers.DecimalField: ["abc", "NaN", "1e999", {"a": 1}],
+    serializers.BooleanField: ["maybe", {"a": 1}, 2],
+    CompactRelatedField: [123, {"slug": "x"}, "no-such-record"],
+    serializers.ManyRelatedField: ["not-a-list", [123], ["no-such-record"]],
+    serializers.JSONField: ["AMLO", [1], {"a": 1}, [""]],
+    serializers.ListSerializer: ["x", [1], [{"relation": "bogus"}], [{"relation": "reverses", "policy": "no-such"}]],
+}
+
+
+def wrong_values(field):
+    for kind, values in WRONG.items():
+        if isinstance(field, kind):
+            values = list(values)
+            if isinstance(field, serializers.CharField) and getattr(field, "max_length", None):
+                values.append("x" * (field.max_length + 1))
+            return values
+    raise AssertionError(f"no wrong values for {field!r}")
+
+
+def wrong_type_cases():
+    for route, viewset in sorted(ROUTES.items()):
+        for name, field in viewset.serializer_class().fields.items():
+            if field.read_only:
+                continue
+            for index, value in enumerate(wrong_values(field)):
+                yield pytest.param(route, name, value, id=f"{route}-{name}-{index}")
+
+
+WRONG_TYPE_CASES = list(wrong_type_cases())
+
+
+@pytest.mark.parametrize("route, field, value", WRONG_TYPE_CASES)
+def test_wrong_type_for_a_field_is_400_naming_it(writer, route, field, value):
+    before = table_counts()
+    response = writer.patch(f"{API}{route}/{some_key(route)}/", {field: value}, format="json")
+    assert response.status_code == 400, response.content[:500]
+    assert field in response.json(), response.json()
+    assert all(response.json()[field]), "with a message"
+    assert table_counts() == before
+
+
+# Injection strings: refused, or stored verbatim and never interpreted ---------------------------
+
+INJECTIONS = [
+    "' OR '1'='1",
+    "'; DROP TABLE policy_policy; --",
+    '" OR ""="',
+    "1) UNION SELECT username, password FROM auth_user --",
+    "%' AND 1=1 --",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "{{7*7}} ${7*7}",
+]
+
+
+def filter_cases():
+    for route, viewset in sorted(ROUTES.items()):
+        for param in sorted(viewset.filterset_class.base_filters):
+            yield pytest.param(route, param, id=f"{route}-{param}")
+
+
+@pytest.mark.parametrize("route, param", list(filter_cases()))
+def test_injection_strings_in_every_filter(writer, route, param):
+    before = table_counts()
+    everything = writer.get(f"{API}{route}/").json()["count"]
+    for text in INJECTIONS[::2]:  # three SQL shapes and one HTML; the text-field test sends them all
+        response = writer.get(f"{API}{route}/", {param: text})
+        if response.status_code == 400:
+            assert param in response.json(), response.json()
+        else:
+            assert response.status_code == 200, response.content[:300]
+            assert response.json()["count"] < everything or everything == 0, "never widens the results"
+    assert table_counts() == before
+
+
+def text_fields():
+    for route, viewset in sorted(ROUTES.items()):
+        for name, field in viewset.serializer_class().fields.items():
+            plain_text = type(field) is serializers.CharField and not field.read_only
+            if plain_text:
+                yield pytest.param(route, name, id=f"{route}-{name}")
+
+
+@pytest.mark.parametrize("route, field", list(text_fields()))
+def test_injection_strings_in_every_text_field(writer, route, field):
+    url = f"{API}{route}/{some_key(route)}/"
+    for text in INJECTIONS:
+        before = table_counts()
+        response = writer.patch(url, {field: text}, format="json")
+        if response.status_code == 400:  # a code, a language tag or an excerpt its source lacks
+            assert field in response.json()
+            assert table_counts() == before
+            continue
+        assert response.status_code == 200, response.content[:300]
+        assert writer.get(url).json()[field] == text, "stored and returned verbatim"
+
+
+def test_the_browsable_api_escapes_stored_html(writer):
+    url = f"{API}topics/{some_key('topics')}/"
+    writer.patch(url, {"name": '<script>alert("x")</script>'}, format="json")
+    page = writer.get(url, {"format": "api"}).content.decode()
+    assert '<script>alert("x")</script>' not in page
+    assert "&lt;script&gt;alert(" in page
+
+
+def test_unicode_text_and_searches_are_fine(writer):
+    url = f"{API}topics/{some_key('topics')}/"
+    name = "Migración — 移民 🌎 ‏עברית‎ Ǆ"
+    assert writer.patch(url, {"name": name}, format="json").json()["name"] == name
+    assert writer.get(f"{API}topics/", {"search": "移民 🌎"}).json()["count"] >= 1
+    assert writer.get(f"{API}topics/", {"search": "\u200b\u202e"}).status_code == 200
