@@ -8,6 +8,7 @@ many-to-many changes made on that same instance right after (as the serializers,
 the admin's forms and `loaddata` all do) amend that entry instead of adding one.
 """
 
+from django.conf import settings
 from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
@@ -17,13 +18,13 @@ HISTORY_ENTRY = "_history_entry"
 
 class RecordHistory(HistoricalRecords):
     def post_save(self, instance, created, using=None, **kwargs):
-        if hasattr(instance, "skip_history_when_saving"):
+        if hasattr(instance, "skip_history_when_saving") or not history_enabled():
             return
         # Fixtures are data too: record raw saves (loaddata) like any other.
         self.create_historical_record(instance, "+" if created else "~", using=using)
 
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
-        if reverse or hasattr(instance, "skip_history_when_saving"):
+        if reverse or hasattr(instance, "skip_history_when_saving") or not history_enabled():
             return
         if action not in ("post_add", "post_remove", "post_clear"):
             return
@@ -37,11 +38,15 @@ class RecordHistory(HistoricalRecords):
         self.create_historical_record_m2ms(entry, instance)
 
 
-
 @receiver(post_create_historical_record)
 def remember_entry(sender, instance, history_instance, **kwargs):
     if history_instance.history_type != "-":
         setattr(instance, HISTORY_ENTRY, history_instance)
+
+
+def history_enabled():
+    """Off only while a backup is restored (`manage.py restore`): the backup carries the history itself."""
+    return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
 
 
 def history(**kwargs):

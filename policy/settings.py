@@ -182,6 +182,9 @@ STORAGES = {
     },
 }
 
+# dumpdata/loaddata keep date-times to the microsecond (Django's JSON cuts them to milliseconds).
+SERIALIZATION_MODULES = {"json": "policy.serialization"}
+
 # `loaddata <name>` finds the article's fixtures without a path.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
