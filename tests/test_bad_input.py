@@ -64,6 +64,14 @@ REQUESTS = {
     "NUL in a form field": case(
         "post", "topics/", 400, "NUL", body="slug=a&name=a%00b", content_type="application/x-www-form-urlencoded"
     ),
+    "a multipart body with no readable part": case(
+        "patch",
+        "topics/migration/",
+        400,
+        "no readable fields",
+        body="--b0\r\n-6.1e-83--b0--\r\n",
+        content_type="multipart/form-data; boundary=b0",
+    ),
     "NUL in a query parameter": case("get", "topics/?search=a%00b", 400, "NUL"),
     "NUL in a query parameter's name": case("get", "topics/?sea%00rch=a", 400, "NUL"),
     "NUL in a key in the path": case("get", "topics/migr%00ation/", 400, "NUL"),
@@ -288,3 +296,19 @@ def test_unicode_text_and_searches_are_fine(writer):
     assert writer.patch(url, {"name": name}, format="json").json()["name"] == name
     assert writer.get(f"{API}topics/", {"search": "移民 🌎"}).json()["count"] >= 1
     assert writer.get(f"{API}topics/", {"search": "\u200b\u202e"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url, header",
+    [
+        ("sources/?date_after=1900-01-01&date_before=1900-01-01&page=1", "url,slug,title,"),
+        ("sources/?date_after=1900-01-01&date_before=1900-01-01&page=1&fields=slug,title", "slug,title"),
+        ("timeline/?date_before=1900-01-01&page=1", "type,slug,title,date,date_precision,url"),
+    ],
+)
+def test_an_empty_csv_page_keeps_its_header_and_content_type(db, url, header):
+    """Found by the fuzzer: an empty page rendered as an empty body, which also lost its Content-Type."""
+    response = APIClient().get(f"{API}{url}&format=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.decode().startswith(header)

@@ -1,4 +1,5 @@
-"""Request parsers that refuse NUL characters in any string (see policy.middleware for why)."""
+"""Request parsers that refuse NUL characters in any string (see policy.middleware for why), and a
+multipart body none of whose parts can be read."""
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -44,4 +45,11 @@ class FormParser(NulCheck, parsers.FormParser):
 
 
 class MultiPartParser(NulCheck, parsers.MultiPartParser):
-    pass
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        request = (parser_context or {}).get("request")
+        sent = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+        if sent and not parsed.data and not parsed.files:
+            # Django's parser skips parts it cannot read: a body of only such parts is malformed, not empty.
+            raise ParseError("Multipart form parse error: the body holds no readable fields.")
+        return parsed

@@ -59,11 +59,13 @@ class CSVRenderer(renderers.BaseRenderer):
             ]
         else:
             rows = data if isinstance(data, list) else [data]
+        # An empty page still has its header row (an empty body would also lose its Content-Type).
+        view = (renderer_context or {}).get("view")
+        names = list(rows[0]) if rows else getattr(view, "csv_header", lambda: [])()
         buffer = io.StringIO()
-        if rows:
-            writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(csv_row(row) for row in rows)
+        writer = csv.DictWriter(buffer, fieldnames=names)
+        writer.writeheader()
+        writer.writerows(csv_row(row) for row in rows)
         return buffer.getvalue().encode("utf-8")
 
 

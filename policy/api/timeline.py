@@ -126,6 +126,9 @@ class TimelineView(generics.GenericAPIView):
     permission_classes = [permissions.AllowAny]  # read-only: GET is its only method
     http_method_names = ["get", "head", "options"]
 
+    def csv_header(self):
+        return list(TIMELINE_ITEM.child.fields)
+
     @extend_schema(parameters=TIMELINE_PARAMETERS, responses=TIMELINE_ITEM)
     def get(self, request):
         reject_unknown_parameters(request, {"page", "page_size", "format", *TimelineQuery.base_fields})

@@ -201,6 +201,10 @@ class RecordViewSet(viewsets.ModelViewSet):
         older = older_than(entries, page[-1]) if page else None
         return self.get_paginated_response(reader.changes(page, older, request))
 
+    def csv_header(self):
+        """The columns of a CSV page, for one that has no rows."""
+        return self.field_names(detail=False) if self.action == "list" else list(HistoryEntrySerializer().fields)
+
     def stream_csv(self, queryset, names):
         """The whole filtered list, streamed in chunks so memory stays flat at any size."""
         writer = csv.DictWriter(_Echo(), fieldnames=names)
