@@ -49,12 +49,17 @@ def on_write(sender, using=None, **kwargs):
         transaction.on_commit(data_changed, using=using)
 
 
-def cached_count(queryset):
-    """`queryset.count()`, reused until the data changes (see the module docstring)."""
+def cached_count(queryset, key=None):
+    """`queryset.count()`, reused until the data changes (see the module docstring).
+
+    `key` names what is counted (a list's path and filters) where the caller knows it; else the
+    count query's SQL does, at the cost of compiling it."""
     if connections[queryset.db].in_atomic_block:
         return queryset.count()
-    sql, params = queryset.order_by().query.sql_with_params()
-    digest = hashlib.sha1(f"{sql}\x00{params!r}".encode(), usedforsecurity=False).hexdigest()
+    if key is None:
+        sql, params = queryset.order_by().query.sql_with_params()
+        key = f"{sql}\x00{params!r}"
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
     key = f"policy:count:{data_version()}:{digest}"
     count = cache.get(key)
     if count is None:

@@ -57,6 +57,9 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
         super().__init__(field_name=field_name, queryset=queryset, distinct=False, **kwargs)
 
     def filter(self, qs, value):
+        # An absent parameter cleans to `queryset.none()`, and testing a queryset for truth runs it.
+        if value is None or (isinstance(value, models.QuerySet) and value.query.is_empty()):
+            return qs
         return qs.filter(related_condition(qs.model, self.field_name, value)) if value else qs
 
 

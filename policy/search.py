@@ -71,14 +71,19 @@ def document(model, fields):
     return SearchVector(*fields, config=CONFIG)
 
 
-def text_query(value):
+def tsquery(value):
     """Words as a phrase, the last one a prefix: `border wa` → 'border' <-> 'wa':*. None without words."""
     words = WORD.findall(value.lower())
     if not words:
         return None
     terms = [f"'{word}'" for word in words]
     terms[-1] += ":*"
-    return SearchQuery(" <-> ".join(terms), search_type="raw", config=CONFIG)
+    return " <-> ".join(terms)
+
+
+def text_query(value):
+    raw = tsquery(value)
+    return None if raw is None else SearchQuery(raw, search_type="raw", config=CONFIG)
 
 
 def split_fields(model, search_fields):

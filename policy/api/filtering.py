@@ -26,4 +26,6 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise ValidationError(
                 {name: [f"Unknown query parameter. This endpoint accepts: {allowed}."] for name in unknown}
             )
+        if filterset_class is not None and not set(request.query_params) & set(filterset_class.base_filters):
+            return queryset  # nothing to filter by: skip building the FilterSet and its form
         return super().filter_queryset(request, queryset, view)
