@@ -49,12 +49,17 @@ def on_write(sender, using=None, **kwargs):
         transaction.on_commit(data_changed, using=using)
 
 
+def counts_are_shareable(alias):
+    # Inside a transaction (a test's included) a count may include its own uncommitted writes.
+    return not connections[alias].in_atomic_block
+
+
 def cached_count(queryset, key=None):
     """`queryset.count()`, reused until the data changes (see the module docstring).
 
     `key` names what is counted (a list's path and filters) where the caller knows it; else the
     count query's SQL does, at the cost of compiling it."""
-    if connections[queryset.db].in_atomic_block:
+    if not counts_are_shareable(queryset.db):
         return queryset.count()
     if key is None:
         sql, params = queryset.order_by().query.sql_with_params()

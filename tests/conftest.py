@@ -19,6 +19,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         connections["default"]._test_serialized_contents = connections["default"].creation.serialize_db_to_string()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    # A "replica" alias on the test database itself (Django's TEST MIRROR), for tests/test_scaling.py's
+    # router tests. Nothing reads from it unless a test sets DATABASE_REPLICAS.
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    settings.DATABASES["replica"] = {**default, "TEST": {**default.get("TEST", {}), "MIRROR": "default"}}
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The production hasher costs a quarter of a second per user created; tests need no strength.

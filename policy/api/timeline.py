@@ -10,7 +10,7 @@ from functools import reduce
 from operator import or_
 
 from django import forms
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -63,13 +63,21 @@ class MergedTimeline:
     def __init__(self, querysets, descending):
         self.querysets, self.descending = querysets, descending
 
+    count_key = None  # set by the paginator: the request's path and filters
+
     def count(self):
-        return sum(cached_count(qs) for qs in self.querysets)
+        key = self.count_key
+        return sum(cached_count(qs, key=key and f"{key}#{n}") for n, qs in enumerate(self.querysets))
 
     def __getitem__(self, page):
         parts = [qs[: page.stop] for qs in self.querysets]
         merged = heapq.merge(*parts, key=chronological, reverse=self.descending)
         return list(merged)[page.start : page.stop]
+
+
+def given(value):
+    # An absent key filter may clean to `queryset.none()`: testing a queryset for truth would run it.
+    return not value.query.is_empty() if isinstance(value, QuerySet) else bool(value)
 
 
 def type_queryset(name, spec, query):
@@ -79,7 +87,7 @@ def type_queryset(name, spec, query):
     if query["date_before"]:
         qs = qs.filter(**{f"{spec.date}__lte": query["date_before"]})
     for param, paths in spec.related.items():
-        if query[param]:
+        if given(query[param]):
             qs = qs.filter(reduce(or_, (related_condition(spec.model, path, query[param]) for path in paths), Q()))
     descending = query["ordering"] == "-date"
     order = [f"-{spec.date}", "-slug"] if descending else [spec.date, "slug"]
