@@ -17,9 +17,9 @@ Every list answers `{"count", "next", "previous", "results"}`.
 import base64
 import binascii
 import json
+from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import Q
 from rest_framework import pagination
@@ -113,6 +113,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return [*super().get_schema_operation_parameters(view), cursor]
 
 
+def exact(value):
+    """JSON for a boundary value, losing nothing (DjangoJSONEncoder rounds times to milliseconds)."""
+    return str(value) if isinstance(value, Decimal) else value.isoformat()
+
+
 class CursorPage:
     """One keyset page: rows after (or before) the boundary row a cursor names."""
 
@@ -157,7 +162,7 @@ class CursorPage:
 
     def link(self, direction, row):
         values = [row[name] for name, _ in self.spec]
-        payload = json.dumps({"d": direction, "o": self.signature, "v": values}, cls=DjangoJSONEncoder)
+        payload = json.dumps({"d": direction, "o": self.signature, "v": values}, default=exact)
         token = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
         url = remove_query_param(self.request.build_absolute_uri(), "page")
         return replace_query_param(url, "cursor", token)
