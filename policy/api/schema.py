@@ -122,6 +122,10 @@ class AutoSchema(openapi.AutoSchema):
                     responses[code].setdefault("headers", {})["ETag"] = ETAG
             if self.method == "GET":
                 responses["304"] = {"description": "Not modified: `If-None-Match` names the current version."}
+        elif "201" in responses:  # a create answers with the new record, its version and its address
+            responses["201"].setdefault("headers", {}).update(
+                ETag=ETAG, Location={"description": "The new record's URL.", "schema": {"type": "string"}}
+            )
         for code in self.error_codes():
             description, schema = ERRORS[code]
             responses.setdefault(
