@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test fuzz lint migrate seed fixtures venv clean
+.PHONY: serve test fuzz bench lint migrate seed fixtures venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,13 @@ FUZZ_EXAMPLES ?= 300
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 FUZZ_PHASES=examples,coverage,fuzzing \
 		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
+
+# The API against its floor, SQLite and PostgreSQL, 10k and 1M statements (bench/README.md).
+# Generates each database once (minutes at 1M), then about half an hour of load. Installs wrk.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
