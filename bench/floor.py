@@ -1,0 +1,289 @@
+"""The floor: the bench's endpoints answered by hand — the SQL they need, rows to dicts, orjson.
+
+No DRF, no FilterSet, no serializer, no read plan: a view per endpoint that takes its few
+parameters as given (no validation beyond what the SQL needs), runs the queries the answer
+needs (the page, its many-to-many links, the slugs a filter names, the count) and renders
+the same JSON or CSV the API does. The bench checks that both answer the same bytes' worth
+of data before it measures them. Counts use the API's own cache (policy.cache), so floor and
+API pay for counting alike.
+"""
+
+import csv
+import hashlib
+import heapq
+import io
+import uuid
+
+import orjson
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, StreamingHttpResponse
+
+from policy.cache import data_version
+from policy.search import tsquery as to_tsquery
+
+PAGE_SIZE = 50
+STATEMENT_COLUMNS = """
+    s.id, s.slug, sp.slug, sp.name, s.text, s.kind, s.said_on, s.date_precision, ev.slug, ev.title,
+    ad.slug, ad.name, s.language, s.is_translation, src.slug, src.title, s.excerpt, s.excerpt_start,
+    s.excerpt_end, s.notes, s.created_at, s.updated_at"""
+STATEMENT_JOINS = """
+    FROM policy_statement s
+    JOIN policy_actor sp ON sp.id = s.speaker_id
+    JOIN policy_source src ON src.id = s.source_id
+    LEFT JOIN policy_event ev ON ev.id = s.event_id
+    LEFT JOIN policy_actor ad ON ad.id = s.addressee_id"""
+LINKS = {  # field: (link table, target table, target key, target label)
+    "policies": ("policy_statement_policies", "policy_policy", "policy_id", "slug", "title", "policies"),
+    "countries": ("policy_statement_countries", "policy_country", "country_id", "code", "name", "countries"),
+    "topics": ("policy_statement_topics", "policy_topic", "topic_id", "slug", "name", "topics"),
+}
+
+
+def postgres():
+    return connection.vendor == "postgresql"
+
+
+def query(sql, params=()):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def aware(value):
+    # SQLite hands back naive UTC datetimes where the ORM would make them aware.
+    from datetime import timezone
+
+    return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def count(sql, params):
+    key = f"floor:{data_version()}:{hashlib.sha1(f'{sql}{params!r}'.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = query(sql, params)[0][0]
+        cache.set(key, found, 300)
+    return found
+
+
+def links(ids, base):
+    """{field: {statement id: [compact records]}} for a page, one query per many-to-many field."""
+    if not ids:
+        return {field: {} for field in LINKS}
+    marks = ", ".join(["%s"] * len(ids))
+    found = {}
+    for field, (table, target, column, key, label, route) in LINKS.items():
+        by_owner = found[field] = {}
+        rows = query(
+            f"SELECT l.statement_id, t.{key}, t.{label} FROM {table} l JOIN {target} t ON t.id = l.{column} "
+            f"WHERE l.statement_id IN ({marks}) ORDER BY l.statement_id, t.{key}",
+            ids,
+        )
+        for owner, slug, name in rows:
+            by_owner.setdefault(owner, []).append({key: slug, label: name, "url": f"{base}{route}/{slug}/"})
+    return found
+
+
+def compact(slug, label, name, base, route):
+    return None if slug is None else {"slug": slug, label: name, "url": f"{base}{route}/{slug}/"}
+
+
+def statements(rows, base):
+    linked = links([row[0] for row in rows], base)
+    return [
+        {
+            "url": f"{base}statements/{r[1]}/",
+            "slug": r[1],
+            "speaker": compact(r[2], "name", r[3], base, "actors"),
+            "text": r[4],
+            "kind": r[5],
+            "said_on": r[6],
+            "date_precision": r[7],
+            "event": compact(r[8], "title", r[9], base, "events"),
+            "addressee": compact(r[10], "name", r[11], base, "actors"),
+            "language": r[12],
+            "is_translation": bool(r[13]),
+            "policies": linked["policies"].get(r[0], []),
+            "countries": linked["countries"].get(r[0], []),
+            "topics": linked["topics"].get(r[0], []),
+            "source": compact(r[14], "title", r[15], base, "sources"),
+            "excerpt": r[16],
+            "excerpt_start": r[17],
+            "excerpt_end": r[18],
+            "notes": r[19],
+            "created_at": aware(r[20]),
+            "updated_at": aware(r[21]),
+        }
+        for r in rows
+    ]
+
+
+def page_of(request, where, params, order="s.slug", order_params=()):
+    number = int(request.GET.get("page", 1))
+    base = request.build_absolute_uri("/api/v1/")
+    sql = (
+        f"SELECT {STATEMENT_COLUMNS} {STATEMENT_JOINS} WHERE s.id IN ("
+        f"SELECT s.id FROM policy_statement s WHERE {where} ORDER BY {order}, s.slug LIMIT %s OFFSET %s"
+        f") ORDER BY {order}, s.slug"
+    )
+    rows = query(sql, [*params, *order_params, PAGE_SIZE, (number - 1) * PAGE_SIZE, *order_params])
+    total = count(f"SELECT COUNT(*) FROM policy_statement s WHERE {where}", params)
+    url = request.build_absolute_uri(request.path.replace("/floor/", "/api/v1/"))
+    query_string = request.GET.copy()
+    pages = {}
+    for name, other in (("next", number + 1), ("previous", number - 1)):
+        query_string["page"] = other
+        pages[name] = f"{url}?{query_string.urlencode()}" if 0 < (other - 1) * PAGE_SIZE < total else None
+    if number == 2:
+        query_string.pop("page")
+        pages["previous"] = f"{url}?{query_string.urlencode()}" if query_string else url
+    body = {"count": total, "next": pages["next"], "previous": pages["previous"], "results": statements(rows, base)}
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+
+def statement_list(request):
+    return page_of(request, "TRUE" if postgres() else "1", [])
+
+
+def filtered(request):
+    """?topic=<slug>&country=<code>&date_after=<date>"""
+    (topic,) = query("SELECT id FROM policy_topic WHERE slug = %s", [request.GET["topic"]])[0]
+    (country,) = query("SELECT id FROM policy_country WHERE code = %s", [request.GET["country"]])[0]
+    where = (
+        "s.id IN (SELECT statement_id FROM policy_statement_topics WHERE topic_id = %s) "
+        "AND s.id IN (SELECT statement_id FROM policy_statement_countries WHERE country_id = %s) "
+        "AND s.said_on >= %s"
+    )
+    return page_of(request, where, [topic, country, request.GET["date_after"]])
+
+
+def search(request):
+    word = request.GET["search"]
+    like = f"%{word}%"
+    if not postgres():
+        actor = "SELECT id FROM policy_actor WHERE name LIKE %s ESCAPE '\\' OR aliases LIKE %s ESCAPE '\\'"
+        where = (
+            f"(s.text LIKE %s ESCAPE '\\' OR s.speaker_id IN ({actor}) "
+            "OR s.addressee_id IN (SELECT id FROM policy_actor WHERE name LIKE %s ESCAPE '\\'))"
+        )
+        return page_of(request, where, [like, like, like, like])
+    tsquery = to_tsquery(word)
+    document = "to_tsvector('simple'::regconfig, COALESCE(name, '') || ' ' || COALESCE(aliases::text, ''))"
+    matches = "to_tsquery('simple'::regconfig, %s)"
+    where = (
+        f"(UPPER(s.text) LIKE UPPER(%s) OR s.search_document @@ {matches} "
+        f"OR s.speaker_id = ANY(ARRAY(SELECT id FROM policy_actor WHERE UPPER(name) LIKE UPPER(%s) "
+        f"OR UPPER(aliases::text) LIKE UPPER(%s) OR {document} @@ {matches})) "
+        f"OR s.addressee_id = ANY(ARRAY(SELECT id FROM policy_actor WHERE UPPER(name) LIKE UPPER(%s) "
+        f"OR to_tsvector('simple'::regconfig, COALESCE(name, '')) @@ {matches})))"
+    )
+    order = f"ts_rank(s.search_document, {matches}) DESC"
+    params = [like, tsquery, like, like, tsquery, like, tsquery]
+    return page_of(request, where, params, order, [tsquery])
+
+
+def detail(request, slug):
+    rows = query(f"SELECT {STATEMENT_COLUMNS} {STATEMENT_JOINS} WHERE s.slug = %s", [slug])
+    return HttpResponse(orjson.dumps(statements(rows, request.build_absolute_uri("/api/v1/"))[0]))
+
+
+TIMELINE = [  # type, table, date column, title column, route
+    ("event", "policy_event", "start_date", "title", "events"),
+    ("policy", "policy_policy", "start_date", "title", "policies"),
+    ("aid_package", "policy_aidpackage", "announced_on", "title", "aid-packages"),
+    ("statement", "policy_statement", "said_on", "text", "statements"),
+    ("statistic", "policy_statistic", "period_start", "title", "statistics"),
+]
+
+
+def timeline(request):
+    base = request.build_absolute_uri("/api/v1/")
+    parts, total = [], 0
+    for kind, table, date, title, route in TIMELINE:
+        rows = query(
+            f"SELECT {date}, %s, slug, SUBSTR({title}, 1, 200), date_precision FROM {table} "
+            f"WHERE {date} IS NOT NULL ORDER BY {date}, slug LIMIT %s",
+            [kind, PAGE_SIZE],
+        )
+        parts.append([(*row, route) for row in rows])
+        total += count(f"SELECT COUNT(*) FROM {table} WHERE {date} IS NOT NULL", ())
+    merged = list(heapq.merge(*parts))[:PAGE_SIZE]
+    results = [
+        {"type": t, "slug": s, "title": title, "date": d, "date_precision": p, "url": f"{base}{route}/{s}/"}
+        for d, t, s, title, p, route in merged
+    ]
+    following = f"{base}timeline/?page=2" if total > PAGE_SIZE else None
+    body = {"count": total, "next": following, "previous": None, "results": results}
+    return HttpResponse(orjson.dumps(body), content_type="application/json")
+
+
+def export(request):
+    """Every statement as CSV (?speaker=<slug> for one speaker's), streamed a chunk at a time:
+    rows go straight to CSV cells, related records as their keys."""
+    base = request.build_absolute_uri("/api/v1/statements/")
+    where, params = "TRUE" if postgres() else "1", []
+    if "speaker" in request.GET:
+        where, params = "sp.slug = %s", [request.GET["speaker"]]
+    sql = f"SELECT {STATEMENT_COLUMNS} {STATEMENT_JOINS} WHERE {where} ORDER BY s.slug"
+
+    def chunks():
+        connection.ensure_connection()
+        raw = connection.connection
+        if postgres():
+            cursor = raw.cursor(f"floor_export_{uuid.uuid4().hex}", withhold=True)
+            cursor.itersize = 2000
+        else:
+            cursor, sql_ = raw.cursor(), sql.replace("%s", "?")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(HEADER)
+        try:
+            cursor.execute(sql if postgres() else sql_, params)
+            while rows := cursor.fetchmany(2000):
+                keys = link_keys([row[0] for row in rows])
+                for r in rows:
+                    i = r[0]
+                    writer.writerow(
+                        (f"{base}{r[1]}/", r[1], r[2], r[4], r[5], iso(r[6]), r[7], r[8] or "", r[10] or "", r[12],
+                         bool(r[13]), keys["policies"].get(i, ""), keys["countries"].get(i, ""),
+                         keys["topics"].get(i, ""), r[14], r[16], r[17], r[18], r[19], iso(aware(r[20])),
+                         iso(aware(r[21])))
+                    )  # fmt: skip
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        finally:
+            cursor.close()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="statement.csv"'
+    return response
+
+
+def iso(value):
+    return "" if value is None else value.isoformat()
+
+
+def link_keys(ids):
+    """{field: {statement id: "key;key"}} for a chunk: the CSV's many-to-many cells."""
+    marks = ", ".join(["%s"] * len(ids))
+    found = {}
+    for field, (table, target, column, key, _, _) in LINKS.items():
+        by_owner = {}
+        rows = query(
+            f"SELECT l.statement_id, t.{key} FROM {table} l JOIN {target} t ON t.id = l.{column} "
+            f"WHERE l.statement_id IN ({marks}) ORDER BY l.statement_id, t.{key}",
+            ids,
+        )
+        for owner, slug in rows:
+            by_owner.setdefault(owner, []).append(slug)
+        found[field] = {owner: ";".join(keys) for owner, keys in by_owner.items()}
+    return found
+
+
+HEADER = [
+    "url", "slug", "speaker", "text", "kind", "said_on", "date_precision", "event", "addressee", "language",
+    "is_translation", "policies", "countries", "topics", "source", "excerpt", "excerpt_start", "excerpt_end",
+    "notes", "created_at", "updated_at",
+]  # fmt: skip

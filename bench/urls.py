@@ -1,0 +1,15 @@
+from django.urls import path
+
+from policy.urls import urlpatterns as site
+
+from . import floor
+
+urlpatterns = [
+    path("floor/statements/", floor.statement_list),
+    path("floor/statements/filtered/", floor.filtered),
+    path("floor/statements/search/", floor.search),
+    path("floor/statements/export/", floor.export),
+    path("floor/statements/<str:slug>/", floor.detail),
+    path("floor/timeline/", floor.timeline),
+    *site,
+]
