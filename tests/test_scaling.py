@@ -107,3 +107,22 @@ def test_counts_inside_a_transaction_are_never_shared():
     Topic.objects.create(slug="uncommitted-topic", name="Uncommitted")
     count, counted = topic_count(api)
     assert counted and count == Topic.objects.count()
+
+
+@pytest.mark.django_db
+def test_timeline_pages_reuse_compiled_sql_until_the_data_changes(monkeypatch, django_capture_on_commit_callbacks):
+    from policy.api import timeline
+
+    for module in (counts, timeline):
+        monkeypatch.setattr(module, "counts_are_shareable", lambda alias: True)
+    cache.clear()
+    timeline.COMPILED.clear()
+    api = APIClient()
+    first = api.get("/api/v1/timeline/", {"country": "MX", "page_size": 5}).json()
+    assert len(timeline.COMPILED) == len(timeline.TYPES)
+    assert api.get("/api/v1/timeline/", {"country": "MX", "page_size": 5}).json() == first
+    assert len(timeline.COMPILED) == len(timeline.TYPES)
+    with django_capture_on_commit_callbacks(execute=True):
+        Topic.objects.create(slug="a-new-version", name="A new version")
+    assert api.get("/api/v1/timeline/", {"country": "MX", "page_size": 5}).json() == first
+    assert len(timeline.COMPILED) == 2 * len(timeline.TYPES)

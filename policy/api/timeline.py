@@ -6,10 +6,12 @@ number of queries, and never a whole table in Python.
 """
 
 import heapq
-from functools import reduce
+from collections import OrderedDict
+from functools import cached_property, reduce
 from operator import or_
 
 from django import forms
+from django.db import connections, router
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from drf_spectacular.types import OpenApiTypes
@@ -17,7 +19,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import generics, permissions, serializers
 from rest_framework.exceptions import ValidationError
 
-from ..cache import cached_count
+from ..cache import cached_count, counts_are_shareable, data_version
 from ..filters import KeyMultipleChoiceField, related_condition
 from ..models import Actor, AidPackage, Country, Event, Policy, Statement, Statistic, Topic
 from .filtering import reject_unknown_parameters
@@ -57,22 +59,64 @@ def chronological(row):
     return row["record_date"], row["record_type"], row["slug"]
 
 
+class TypePart:
+    """One record type's share of a timeline request; its queryset is built only when needed."""
+
+    def __init__(self, name, query):
+        self.name, self.query = name, query
+        self.db = router.db_for_read(TYPES[name].model)
+
+    @cached_property
+    def queryset(self):
+        return type_queryset(self.name, TYPES[self.name], self.query)
+
+    def count(self):
+        return self.queryset.count()
+
+
 class MergedTimeline:
     """A lazily merged, sliceable view of the per-type querysets (what Django's Paginator needs)."""
 
-    def __init__(self, querysets, descending):
-        self.querysets, self.descending = querysets, descending
+    def __init__(self, parts, descending):
+        self.parts, self.descending = parts, descending
 
     count_key = None  # set by the paginator: the request's path and filters
 
     def count(self):
         key = self.count_key
-        return sum(cached_count(qs, key=key and f"{key}#{n}") for n, qs in enumerate(self.querysets))
+        return sum(cached_count(part, key=key and f"{key}#{part.name}") for part in self.parts)
 
     def __getitem__(self, page):
-        parts = [qs[: page.stop] for qs in self.querysets]
+        version = self.count_key and (self.count_key, data_version(), page.stop)
+        parts = [rows(part, page.stop, version and (*version, part.name)) for part in self.parts]
         merged = heapq.merge(*parts, key=chronological, reverse=self.descending)
         return list(merged)[page.start : page.stop]
+
+
+# Compiled SQL of recent timeline pages, by request path, filters, data version and type. A page
+# is five small queries, and building and compiling them took longer than running them; the
+# landing page and other popular ones are asked for again and again.
+COMPILED = OrderedDict()
+COMPILED_SIZE = 256
+
+
+def rows(part, stop, key):
+    """The first `stop` rows of a type's part as dicts, its SQL compiled once per `key` (None: not kept)."""
+    # Inside a transaction (a test's too) filters may name records that a rollback takes back.
+    if key is None or not counts_are_shareable(part.db):
+        return list(part.queryset[:stop])
+    if key in COMPILED:
+        COMPILED.move_to_end(key)
+    else:
+        COMPILED[key] = part.queryset[:stop].query.sql_with_params()
+        if len(COMPILED) > COMPILED_SIZE:
+            COMPILED.popitem(last=False)
+    sql, params = COMPILED[key]
+    alias = part.db
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def given(value):
@@ -145,9 +189,7 @@ class TimelineView(generics.GenericAPIView):
             raise ValidationError(form.errors)
         query = form.cleaned_data
         chosen = query["type"] or list(TYPES)
-        timeline = MergedTimeline(
-            [type_queryset(name, TYPES[name], query) for name in chosen], descending=query["ordering"] == "-date"
-        )
+        timeline = MergedTimeline([TypePart(name, query) for name in chosen], descending=query["ordering"] == "-date")
         page = self.paginate_queryset(timeline)
         urls = ResourceUrls(request)
         items = [
