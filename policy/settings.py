@@ -233,6 +233,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The documented request format is JSON. Form and multipart bodies are accepted too, for the
+    # browsable API's HTML forms, where an empty field means "not given" — which JSON Schema cannot say.
+    "PARSER_WHITELIST": ["policy.api.parsers.JSONParser", "rest_framework.parsers.JSONParser"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "policy.api.schema.sparse_responses",

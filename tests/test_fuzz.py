@@ -19,6 +19,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
+from schemathesis.core.parameters import ParameterLocation
 
 from policy.api.fields import CompactRelatedField
 from policy.api.urls import router
@@ -74,31 +75,47 @@ def router_viewset(model):
     return next(viewset for _, viewset, _ in router.registry if viewset.serializer_class.Meta.model is model)
 
 
-@schema.hook
-def before_generate_path_parameters(context, strategy):
-    # Half the requests address a record that exists, so updates, deletes and history really run.
-    model = model_of(context.operation)
-    keys = KEYS.get(model._meta.label_lower) if model else None
-    if not keys:
-        return strategy
-    name = router_viewset(model).lookup_field
-    return st.one_of(strategy, st.sampled_from(keys).map(lambda key: {name: key}))
+def positive(case, location):
+    """Whether schemathesis generated this part of the case as valid data (only those are steered)."""
+    info = case.meta.components.get(location) if case.meta else None
+    return info is not None and info.mode.is_positive
+
+
+def existing_keys(model):
+    keys = KEYS.get(model._meta.label_lower)
+    return st.sampled_from(keys) if keys else None
 
 
 @schema.hook
-def flatmap_body(context, body):
-    # Related records named by keys that exist, so valid writes get past the lookups to the model's own rules.
-    model = model_of(context.operation)
-    if model is None or not isinstance(body, dict):
-        return st.just(body)
-    replacements = {}
-    for name, related in related_fields(model).items():
-        keys = KEYS.get(related._meta.label_lower)
-        if name in body and keys:
-            choice = st.sampled_from(keys)
-            replacement = st.lists(choice, max_size=3) if isinstance(body[name], list) else choice
-            replacements[name] = st.one_of(st.just(body[name]), replacement)
-    return st.fixed_dictionaries(replacements).map(lambda chosen: {**body, **chosen})
+def flatmap_case(context, case):
+    """Steer valid cases towards real records: half of them address a record that exists (so updates,
+    deletes and history really run), and their related keys name records that exist (so writes get
+    past the lookups to the model's own rules). Invalid cases are left invalid."""
+    model = model_of(case.operation)
+    if model is None:
+        return st.just(case)
+    changes = {}
+    lookup = router_viewset(model).lookup_field
+    records = existing_keys(model)
+    if positive(case, ParameterLocation.PATH) and lookup in (case.path_parameters or {}) and records is not None:
+        changes["path"] = st.one_of(st.none(), records.map(lambda key: {lookup: key}))
+    if positive(case, ParameterLocation.BODY) and isinstance(case.body, dict):
+        for name, related in related_fields(model).items():
+            keys = existing_keys(related)
+            if name in case.body and keys is not None:
+                many = isinstance(case.body[name], list)
+                changes[name] = st.one_of(st.none(), st.lists(keys, max_size=3) if many else keys)
+    return st.fixed_dictionaries(changes).map(lambda chosen: steer(case, chosen))
+
+
+def steer(case, chosen):
+    path = chosen.pop("path", None)
+    if path is not None:
+        case.path_parameters = {**case.path_parameters, **path}
+    body = {name: value for name, value in chosen.items() if value is not None}
+    if body:
+        case.body = {**case.body, **body}
+    return case
 
 
 CHECKS = [

@@ -43,3 +43,24 @@ class CompactRelatedField(serializers.SlugRelatedField):
             return self.get_queryset().get(**{self.slug_field: data})
         except self.model.DoesNotExist:
             self.fail("does_not_exist", model=self.model._meta.verbose_name, slug_name=self.slug_field, value=data)
+
+
+class StrictText:
+    """Text takes JSON strings only: DRF would store 12 or 1e308 sent for a title as "12", "1e+308"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CharField(StrictText, serializers.CharField):
+    pass
+
+
+class SlugField(StrictText, serializers.SlugField):
+    pass
+
+
+class URLField(StrictText, serializers.URLField):
+    pass

@@ -9,12 +9,13 @@ import copy
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from ..choices import PolicyRelationKind
 from ..models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
+from . import fields
 from .fields import CompactRelatedField
 from .reading import Compact
 
@@ -25,6 +26,13 @@ CITATION = ["source", "excerpt", "excerpt_start", "excerpt_end", "notes"]
 
 class RecordSerializer(serializers.ModelSerializer):
     serializer_related_field = CompactRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: fields.CharField,
+        models.TextField: fields.CharField,
+        models.SlugField: fields.SlugField,
+        models.URLField: fields.URLField,
+    }
 
     class Meta:
         extra_kwargs = {"url": {"lookup_field": "slug"}}
@@ -88,7 +96,7 @@ class ActorSerializer(RecordSerializer):
 class SourceSerializer(RecordSerializer):
     # `url` is every record's API address, so the document's own address gets another name.
     url = serializers.HyperlinkedIdentityField(view_name="source-detail", lookup_field="slug")
-    document_url = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True)
+    document_url = fields.URLField(source="url", max_length=1000, required=False, allow_blank=True)
 
     class Meta(RecordSerializer.Meta):
         model = Source
