@@ -98,15 +98,6 @@ def split_fields(model, search_fields):
     return own, dict(related)
 
 
-def documents(model, search_fields):
-    """Every (model, fields) document a search on `model` reads: the indexes it needs."""
-    own, related = split_fields(model, search_fields)
-    found = [(model, tuple(own))] if own else []
-    for relation, fields in related.items():
-        found.extend(documents(model._meta.get_field(relation).related_model, fields))
-    return found
-
-
 def matching(model, search_fields, value, query):
     """Q for records of `model` whose search fields contain `value` (see the module docstring)."""
     own, related = split_fields(model, search_fields)

@@ -22,7 +22,7 @@ from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
 from .history import HistoryReader, older_than, parse_as_of
 from .pagination import Rows
-from .reading import ReadPlan, ResourceUrls
+from .reading import Prepared, ReadPlan, ResourceUrls
 from .serializers import HistoryEntrySerializer
 
 SPARSE_PARAMETERS = [
@@ -103,7 +103,12 @@ class RecordViewSet(viewsets.ModelViewSet):
         """The record's representation and the row it was read from (with its version columns)."""
         names = self.field_names(detail=True)
         columns = self.plan.columns(names)
-        rows = list(self.model.objects.filter(**lookup).values(*columns, *(c for c in VERSION if c not in columns)))
+        columns += [column for column in VERSION if column not in columns]
+        ((field, value),) = lookup.items()
+        if field == self.lookup_field and isinstance(value, str):
+            rows = Prepared.rows(self.model, field, value, columns)  # the detail's hot path
+        else:
+            rows = list(self.model.objects.filter(**lookup).values(*columns))
         if not rows:
             raise NotFound(
                 f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs.get(self.lookup_field)}”."
