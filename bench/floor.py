@@ -157,6 +157,13 @@ def filtered(request):
     return page_of(request, where, [topic, country, request.GET["date_after"]])
 
 
+def by_speaker(request):
+    """?speaker=<slug>&date_after=<date>&ordering=-said_on"""
+    (speaker,) = query("SELECT id FROM policy_actor WHERE slug = %s", [request.GET["speaker"]])[0]
+    where = "s.speaker_id = %s AND s.said_on >= %s"
+    return page_of(request, where, [speaker, request.GET["date_after"]], order="s.said_on DESC, s.id")
+
+
 def search(request):
     word = request.GET["search"]
     like = f"%{word}%"

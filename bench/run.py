@@ -145,9 +145,11 @@ def mix(params):
     """(name, API paths, floor paths) of the fixed mix."""
     filtered = f"topic={params['topic']}&country={params['country']}&date_after={params['date_after']}"
     details, search = params["details"], f"search={params['search']}"
+    by_speaker = f"speaker={params['speaker']}&date_after=2010-01-01&ordering=-said_on"
     return [
         ("list page", ["/api/v1/statements/"], ["/floor/statements/"]),
         ("filtered list", [f"/api/v1/statements/?{filtered}"], [f"/floor/statements/filtered/?{filtered}"]),
+        ("speaker's list", [f"/api/v1/statements/?{by_speaker}"], [f"/floor/statements/by-speaker/?{by_speaker}"]),
         ("search", [f"/api/v1/statements/?{search}"], [f"/floor/statements/search/?{search}"]),
         ("detail", [f"/api/v1/statements/{slug}/" for slug in details], [f"/floor/statements/{s}/" for s in details]),
         ("timeline", ["/api/v1/timeline/"], ["/floor/timeline/"]),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("floor/statements/", floor.statement_list),
     path("floor/statements/filtered/", floor.filtered),
     path("floor/statements/search/", floor.search),
+    path("floor/statements/by-speaker/", floor.by_speaker),
     path("floor/statements/export/", floor.export),
     path("floor/statements/<str:slug>/", floor.detail),
     path("floor/timeline/", floor.timeline),
