@@ -11,7 +11,9 @@
   transaction's own uncommitted writes, so it is never cached. Writes that bypass Django
   (`generate_synthetic` excepted, which moves the version itself) are seen after the timeout.
 - **The OpenAPI schema**, generated in a few hundred milliseconds, for an hour (policy.api.urls).
-- Compiled read plans (policy.api.reading) stay in each process: they are code, not data.
+- In each process, not here: compiled read plans and the SQL of a detail by slug
+  (policy.api.reading), which depend on the code only; and the SQL of recent timeline pages
+  (policy.api.timeline), keyed by the data version like the counts.
 """
 
 import contextlib

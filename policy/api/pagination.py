@@ -130,11 +130,14 @@ class CursorPage:
         self.nulls_largest = connections[queryset.db].vendor == "postgresql"
         direction, boundary = self.decode(request.query_params[paginator.cursor_query_param])
         spec = self.spec if direction == "after" else [(name, not desc) for name, desc in self.spec]
-        if boundary is not None:
-            queryset = queryset.filter(self.beyond(spec, boundary))
         order = [("-" if desc else "") + name for name, desc in spec]
         fields = [name for name, _ in self.spec]
-        found = list(queryset.order_by(*order).values(*rows.columns, *fields)[: self.size + 1])
+        found = []
+        for region in self.regions(spec, boundary):
+            wanted = self.size + 1 - len(found)
+            found += queryset.filter(region).order_by(*order).values(*rows.columns, *fields)[:wanted]
+            if len(found) > self.size:
+                break
         more = len(found) > self.size
         found = found[: self.size]
         if direction == "before":
@@ -144,6 +147,21 @@ class CursorPage:
         has_previous = boundary is not None if direction == "after" else more
         self.next = self.link("after", found[-1]) if found and has_next else None
         self.previous = self.link("before", found[0]) if found and has_previous else None
+
+    def regions(self, spec, boundary):
+        """The rows past `boundary`, as conditions to read in turn, each one range of the leading
+        field's index: NULLs sort apart (last or first, by database and direction), and a single
+        `a < x OR a IS NULL OR …` made SQLite sort the whole table rather than walk its index."""
+        if boundary is None:
+            return [Q()]
+        (name, desc), rest = spec[0], spec[1:]
+        value, nulls_after = boundary[0], self.nulls_largest != desc
+        ties = self.beyond(rest, boundary[1:]) if rest else Q(pk__in=[])
+        if value is None:
+            nulls = Q(**{f"{name}__isnull": True}) & ties
+            return [nulls] if nulls_after else [nulls, Q(**{f"{name}__isnull": False})]
+        values = Q(**{f"{name}__{'lte' if desc else 'gte'}": value}) & ~(Q(**{name: value}) & ~ties)
+        return [values, Q(**{f"{name}__isnull": True})] if nulls_after else [values]
 
     def beyond(self, spec, boundary):
         """Rows strictly past `boundary` in `spec` order, NULLs placed where the database sorts them."""
