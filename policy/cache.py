@@ -11,6 +11,8 @@
   transaction's own uncommitted writes, so it is never cached. Writes that bypass Django
   (`generate_synthetic` excepted, which moves the version itself) are seen after the timeout.
 - **The OpenAPI schema**, generated in a few hundred milliseconds, for an hour (policy.api.urls).
+- **The landing page** (`/`), the same for every visitor, rendered once per data version
+  (policy.web.views.home): at a million records drawing it takes most of a second.
 - In each process, not here: compiled read plans and the SQL of a detail by slug
   (policy.api.reading), which depend on the code only; and the SQL of recent timeline pages
   (policy.api.timeline), keyed by the data version like the counts.

@@ -118,6 +118,20 @@ def test_home_costs_a_fixed_number_of_queries(client, django_user_model):
     assert queries(client, "/") == HOME_QUERIES
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_home_is_rendered_once_per_data_version(client):
+    """Outside a transaction the page is cached until a write moves the data version on."""
+    statements = r'data-resource="statements">.*?count-number">(\d+)<'
+    before = int(re.search(statements, client.get("/").content.decode(), re.S).group(1))
+    assert queries(client, "/") == 0
+    statement = Statement.objects.order_by("pk").first()
+    statement.pk, statement.slug = None, "a-new-statement"
+    statement.save()
+    html = client.get("/").content.decode()
+    assert int(re.search(statements, html, re.S).group(1)) == before + 1
+    assert queries(client, "/") == 0
+
+
 def test_home_renders_with_no_records(client):
     for model in (Statement, AidPackage, Statistic):
         model.objects.all().delete()

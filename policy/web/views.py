@@ -3,12 +3,17 @@
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
-from django.http import Http404
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 
 from ..api.timeline import TYPES
+from ..cache import counts_are_shareable, data_version
 from ..choices import AidStatus, StatisticUnit
 from . import charts, overview
 from .formatting import date_with_precision
@@ -28,13 +33,26 @@ def timeline_link(record_type, month, coarse):
 
 
 def home(request):
+    # The same for every visitor and costly at scale (about 0.7 s at a million records: grouping
+    # every dated record by day, drawing a thousand bars), so rendered once per data version.
+    key = f"policy:home:{data_version()}"
+    shareable = counts_are_shareable(DEFAULT_DB_ALIAS)
+    html = cache.get(key) if shareable else None
+    if html is None:
+        html = render_to_string("policy/web/home.html", {"resources": RESOURCES, **home_context()}, request)
+        if shareable:
+            cache.set(key, html, settings.COUNT_CACHE_SECONDS)
+    return HttpResponse(html)
+
+
+def home_context():
     aid = overview.aid_groups()
     currency = overview.main_currency(aid)
     units = overview.statistic_units()
     counts = overview.record_counts()
     packages = RESOURCES["aid-packages"]
     statistics = RESOURCES["statistics"]
-    context = {
+    return {
         "counts": [{"resource": resource, "count": counts[prefix]} for prefix, resource in RESOURCES.items()],
         "statements": [
             {"record": s, "date": date_with_precision(s.said_on, s.date_precision)}
@@ -57,7 +75,6 @@ def home(request):
         ),
         "figures_per_unit": overview.FIGURES_PER_UNIT,
     }
-    return show(request, "policy/web/home.html", context)
 
 
 def favicon(request):
