@@ -8,6 +8,7 @@ whole statements table from each. The RSS of every gunicorn worker is sampled th
 Results are printed and written to bench/results/ (latest.json, latest.md).
 
     python -m bench.run [--backends sqlite,postgres] [--sizes 10000,1000000] [--duration 10]
+                        [--endpoints "search,detail"] [--no-export]
 """
 
 import argparse
@@ -213,7 +214,7 @@ def full_export(path):
     return {"seconds": time.monotonic() - started, "rows": lines - 1, "status": response.status}
 
 
-def bench(backend, size, duration):
+def bench(backend, size, duration, endpoints=None, export=True):
     data.prepare(backend, size)
     url = data.database_url(backend, size)
     env = {**os.environ, "DATABASE_URL": url}
@@ -223,6 +224,8 @@ def bench(backend, size, duration):
     rows = []
     try:
         for name, api_paths, floor_paths in mix(params):
+            if endpoints and name not in endpoints:
+                continue
             check = same_data(api_paths[0], floor_paths[0])
             wrk(api_paths, 2), wrk(floor_paths, 2)  # warm-up: connections, plans, caches, buffers
             api, floor = wrk(api_paths, duration), wrk(floor_paths, duration)
@@ -231,8 +234,8 @@ def bench(backend, size, duration):
             )
             print_row(rows[-1])
         exports = {
-            "api": full_export("/api/v1/statements/?format=csv"),
-            "floor": full_export("/floor/statements/export/"),
+            "api": full_export("/api/v1/statements/?format=csv") if export else None,
+            "floor": full_export("/floor/statements/export/") if export else None,
         }
     finally:
         server.stop()
@@ -274,6 +277,8 @@ def markdown(runs):
     ]
     for run in runs:
         api, floor = run["export"]["api"], run["export"]["floor"]
+        if api is None:
+            continue
         lines.append(
             f"| {run['backend']} | {run['size']:,} | {api['rows']:,} rows in {api['seconds']:.1f} s "
             f"| {floor['rows']:,} rows in {floor['seconds']:.1f} s | {run['worker_peak_mb']:.0f} MB |"
@@ -286,14 +291,17 @@ def main():
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint (default 10)")
+    parser.add_argument("--endpoints", help='a comma-separated part of the mix, e.g. "search,speaker\'s list"')
+    parser.add_argument("--no-export", action="store_true", help="skip the full CSV exports")
     options = parser.parse_args()
+    endpoints = set(options.endpoints.split(",")) if options.endpoints else None
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does it).")
     RESULTS.mkdir(exist_ok=True)
     runs = []
     for backend in options.backends.split(","):
         for size in map(int, options.sizes.split(",")):
-            runs.append(bench(backend, size, options.duration))
+            runs.append(bench(backend, size, options.duration, endpoints, export=not options.no_export))
             run = runs[-1]
             print(f"  full CSV export: API {run['export']['api']}, floor {run['export']['floor']}; "
                   f"worker RSS peak {run['worker_peak_mb']:.0f} MB", flush=True)  # fmt: skip
