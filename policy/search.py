@@ -1,8 +1,12 @@
-"""`search=` on PostgreSQL: full-text search over GIN indexes, ranked, with the SQLite semantics.
+"""`search=`: a record matches when one of its search fields contains the text searched for.
 
 A FilterSet's `search_fields` name the texts a search reaches: the record's own columns
-(`text`, `title`) and related records' names (`speaker__aliases`). On SQLite each is a
-case-insensitive substring test (policy.filters). On PostgreSQL the same fields match:
+(`text`, `title`) and related records' names (`speaker__aliases`). Related records' names are
+matched in their own small table and joined back by key (`speaker_id IN (SELECT …)`, through
+the link table for many-to-many), never by a join, so no record comes back twice.
+
+**PostgreSQL**: full-text search over GIN indexes, ranked, with the same substring semantics.
+The same fields match:
 
 - by the same substring test, which a trigram GIN index (pg_trgm) answers — so a word
   found inside another word or across punctuation is found on both backends alike;
@@ -10,24 +14,45 @@ case-insensitive substring test (policy.filters). On PostgreSQL the same fields 
   on the growing tables, a SearchVector expression on the small ones) against a prefix
   phrase query built from the words searched for (`'lópez' <-> 'obra':*`).
 
-Related records' names are matched in their own small, indexed table and joined back as
-`speaker_id = ANY(ARRAY(SELECT …))`: an array computed once, before the scan, which
-PostgreSQL can OR with the text bitmaps — an `IN (SELECT …)` inside an OR cannot use an
-index and would scan the whole table. Results
-are ranked by `ts_rank` of the record's own document unless the request asks for an
-`ordering=` or a `cursor`.
+Related records' ids are computed as `speaker_id = ANY(ARRAY(SELECT …))`: an array computed
+once, before the scan, which PostgreSQL can OR with the text bitmaps — an `IN (SELECT …)`
+inside an OR cannot use an index there and would scan the whole table. Results are ranked by
+`ts_rank` of the record's own document unless the request asks for an `ordering=` or a `cursor`.
+Migration 0003 creates the columns and indexes; tests/test_indexes.py checks with EXPLAIN that
+every search uses them.
 
-Migration 0003 creates the columns and indexes (PostgreSQL only); tests/test_indexes.py
-checks with EXPLAIN that every search uses them.
+**SQLite** (`substring_search`): the growing tables' own fields are answered by an FTS5 index
+with the trigram tokenizer (migration 0005, kept in step by triggers). The text searched for,
+as one FTS5 phrase, matches the records whose indexed columns contain it as a substring:
+spaces and punctuation included (`border wall` does not find "border, wall", which PostgreSQL's
+full text does), and letters compared by the tokenizer's Unicode case folding, one letter for
+one (`PEÑA` finds "Peña" and `МОСКВА` "Москва", as on PostgreSQL; `STRASSE` does not find
+"Straße", and accents stay: `pena` does not find "Peña"). The ids matched go to the query as
+one list, `pk IN (SELECT rowid FROM …_fts WHERE … MATCH … UNION SELECT id … WHERE speaker_id
+IN (SELECT id FROM policy_actor WHERE …))`, each part read through an index: the same parts
+OR-ed, SQLite reads through the indexes at scale but scans a table its statistics call small.
+The trigram index cannot answer a text of one or two characters, and the reference tables
+(actors, topics, countries) have none: those compare with Django's `icontains`, `LIKE '%…%'`
+row by row, whose case folding covers ASCII letters only (OR-ed with the related records'
+`speaker_id IN (SELECT …)`). So does every search on a database without migration 0005's
+indexes (another vendor, or an SQLite without FTS5's trigram tokenizer, before 3.34). No
+ranking: results keep the requested or default order. tests/test_search_sqlite.py checks the
+semantics on both backends and, on SQLite, that a statement search never scans the table.
 """
 
+import json
 import re
 from collections import defaultdict
+from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.db import connections, models
 from django.db.models import Expression, F, Lookup, Q, Subquery
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, RawSQL
 from django.db.models.fields import BooleanField
+from django.db.models.signals import post_migrate
+
+# PostgreSQL
 
 CONFIG = "simple"  # no stemming and no stop words: any word of any language matches as written
 WORD = re.compile(r"[^\W_]+")
@@ -145,3 +170,151 @@ def search(queryset, search_fields, value, ranked):
         ordering = queryset.query.order_by or queryset.model._meta.ordering
         queryset = queryset.order_by(rank.desc(), *ordering)
     return queryset
+
+
+# SQLite (and any other database but PostgreSQL)
+
+TRIGRAM = 3  # characters: FTS5's trigram tokenizer finds nothing for a shorter phrase
+FTS_TRIGGERS = ("insert", "delete", "update")
+_fts_indexes = {}  # (alias, database name) -> {table: (its FTS table, the columns it indexes)}
+
+
+def fts_indexes(connection):
+    """{record table: (FTS5 table, indexed columns)} for each table migration 0005 indexed whose
+    three triggers are all there (without them the index would go stale): read from the schema
+    in one query, once per database, again after a migrate."""
+    if connection.vendor != "sqlite":
+        return {}
+    key = (connection.alias, connection.settings_dict["NAME"])
+    if key not in _fts_indexes:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT type, name, NULL FROM sqlite_master WHERE type IN ('table', 'trigger') UNION ALL "
+                "SELECT 'column', t.name, c.name FROM sqlite_master t JOIN pragma_table_info(t.name) c "
+                "WHERE t.type = 'table' AND substr(t.name, -4) = '_fts'"
+            )
+            rows = cursor.fetchall()
+        names = {(kind, name) for kind, name, _ in rows}
+        columns = defaultdict(set)
+        for kind, fts, column in rows:
+            if kind == "column":
+                columns[fts].add(column)
+        found = {}
+        for fts, indexed in columns.items():
+            table = fts.removesuffix("_fts")
+            triggers = {("trigger", f"{fts}_{event}") for event in FTS_TRIGGERS}
+            if ("table", table) in names and triggers <= names:
+                found[table] = (fts, frozenset(indexed))
+        _fts_indexes[key] = found
+    return _fts_indexes[key]
+
+
+def forget_fts_indexes(**kwargs):
+    _fts_indexes.clear()
+
+
+post_migrate.connect(forget_fts_indexes, dispatch_uid="policy.search.forget_fts_indexes")
+
+
+@contextmanager
+def fts_indexing_deferred(connection):
+    """For a bulk load inside a transaction: migration 0005's triggers would index each inserted
+    row in its FTS5 table one statement at a time (a 100,000-statement `generate_synthetic` took
+    2.3 times as long). They are dropped for the load; afterwards the rows added (ids above the
+    largest before) are indexed with one statement per table and the triggers created again.
+    Only for loads that insert: a row updated or deleted meanwhile would leave the index stale."""
+    indexes = fts_indexes(connection)
+    if not indexes:
+        yield
+        return
+    quote = connection.ops.quote_name
+    triggers = [f"{fts}_{event}" for fts, _ in indexes.values() for event in FTS_TRIGGERS]
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(triggers))
+        cursor.execute(f"SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})", triggers)
+        definitions = [sql for (sql,) in cursor.fetchall()]
+        last_ids = {}
+        for table in indexes:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")
+            last_ids[table] = cursor.fetchone()[0]
+        for name in triggers:
+            cursor.execute(f"DROP TRIGGER {quote(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for table, (fts, columns) in indexes.items():
+            names = ", ".join(quote(column) for column in sorted(columns))
+            cursor.execute(
+                f"INSERT INTO {quote(fts)}(rowid, {names}) SELECT id, {names} FROM {quote(table)} WHERE id > %s",
+                [last_ids[table]],
+            )
+        for sql in definitions:
+            cursor.execute(sql)
+
+
+def fts_phrase(value):
+    """`value` as one FTS5 phrase: within double quotes every character is literal but `"`, doubled."""
+    return '"' + value.replace('"', '""') + '"'
+
+
+def text_condition(model, path, value):
+    """`path` contains `value`, case-insensitively. A JSON field (aliases) may be stored with
+    non-ASCII characters escaped (SQLite holds "Peña" as "Pe\\u00f1a"), so its escaped spelling matches too."""
+    condition = Q(**{f"{path}__icontains": value})
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        model = field.related_model or model
+    escaped = json.dumps(value)[1:-1]
+    if isinstance(field, models.JSONField) and escaped != value:
+        condition |= Q(**{f"{path}__icontains": escaped})
+    return condition
+
+
+def fts_rowids(connection, model, fields, value):
+    """The ids of the records whose own `fields` contain `value`, from their FTS5 index: None
+    unless an index covers exactly these fields and `value` is long enough for trigrams."""
+    if len(value) < TRIGRAM:
+        return None
+    fts, columns = fts_indexes(connection).get(model._meta.db_table, (None, None))
+    if fts is None or columns != {model._meta.get_field(name).column for name in fields}:
+        return None
+    fts = connection.ops.quote_name(fts)
+    return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", (fts_phrase(value),), models.IntegerField())
+
+
+def related_matches(model, relation, fields, value):
+    """Records whose `relation` (a foreign key or many-to-many) has a name containing `value`, by
+    key — never a join, which would repeat records or make SQLite test every record's names — as
+    a condition (`speaker_id IN (SELECT id FROM actor WHERE …)`) and as a query of their ids."""
+    field = model._meta.get_field(relation)
+    target = field.related_model
+    names = Q()
+    for name in fields:
+        names |= text_condition(target, name, value)
+    ids = target._base_manager.filter(names).order_by().values("pk")
+    if field.many_to_many:
+        through = field.remote_field.through
+        owners = through.objects.filter(**{f"{field.m2m_reverse_field_name()}__in": ids})
+        owners = owners.order_by().values(field.m2m_field_name())
+        return Q(pk__in=owners), owners
+    condition = Q(**{f"{field.attname}__in": ids})
+    return condition, model._base_manager.filter(condition).order_by().values("pk")
+
+
+def substring_search(queryset, search_fields, value):
+    """Records of `queryset` with `value` in one of their search fields (see the module docstring)."""
+    model = queryset.model
+    own, related = split_fields(model, search_fields)
+    related = [related_matches(model, relation, fields, value) for relation, fields in related.items()]
+    rowids = fts_rowids(connections[queryset.db], model, own, value) if own else None
+    if rowids is not None:
+        # One list of ids, `pk IN (SELECT rowid FROM …_fts … UNION SELECT id … WHERE speaker_id IN …)`:
+        # each part read through its index. The same parts OR-ed, SQLite answers with one index
+        # per part at scale, but by scanning the table when its statistics say it is small.
+        matched = model._base_manager.filter(pk__in=rowids).order_by().values("pk")
+        return queryset.filter(pk__in=matched.union(*(ids for _, ids in related)) if related else rowids)
+    condition = Q()
+    for name in own:
+        condition |= text_condition(model, name, value)
+    for related_condition, _ in related:
+        condition |= related_condition
+    return queryset.filter(condition)

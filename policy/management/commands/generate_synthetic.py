@@ -3,7 +3,9 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections, transaction
 
+from policy.search import fts_indexing_deferred
 from policy.synthetic.generate import Generator
 
 
@@ -35,8 +37,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Do not draw the progress bar on stderr.")
 
     def handle(self, *args, statements, seed, database, no_progress, **options):
-        from django.db import connections
-
         if statements < 1:
             raise CommandError("--statements must be at least 1.")
         generator = Generator(
@@ -46,7 +46,9 @@ class Command(BaseCommand):
             using=connections[database],
         )
         sizes = generator.sizes
-        elapsed = generator.run()
+        # On SQLite, the search indexes are filled once after the load (policy.search).
+        with transaction.atomic(using=database), fts_indexing_deferred(connections[database]):
+            elapsed = generator.run()
         self.stdout.write(
             f"Generated {sizes.statements:,} statements, {sizes.sources:,} sources, {sizes.statistics:,} statistics, "
             f"{sizes.events:,} events, {sizes.policies:,} policies, {sizes.aid_packages:,} aid packages, "
