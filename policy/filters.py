@@ -13,6 +13,7 @@ table, never a join, so no combination of filters can return a record twice.
 import copy
 
 import django_filters
+from django import forms
 from django.db import connections, models
 from django.db.models import Q
 from django.http import QueryDict
@@ -24,12 +25,31 @@ SEARCH_MAX_LENGTH = 200
 
 
 class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
-    """Validates public keys in one query; country codes are case-insensitive."""
+    """Public keys (slugs, country codes — case-insensitive) to the ids of the records they name,
+    in one query of two columns; an unknown key is a field error."""
 
     def clean(self, value):
         if value and self.to_field_name == "code":
             value = [v.upper() if isinstance(v, str) else v for v in value]
         return super().clean(value)
+
+    def _check_values(self, value):
+        # Django's version builds a queryset per value and returns whole model instances;
+        # the filters need only ids (about 1.5 ms of a 10 ms filtered list went here).
+        try:
+            value = frozenset(value)
+        except TypeError:
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list") from None
+        for key in value:
+            self.validate_no_null_characters(key)
+        key_field = self.to_field_name
+        found = dict(self.queryset.filter(**{f"{key_field}__in": value}).values_list(key_field, "pk"))
+        for key in sorted(value, key=str):
+            if str(key) not in found:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
+        return sorted(found.values())
 
 
 def related_condition(model, field_name, values):
