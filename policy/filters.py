@@ -7,7 +7,8 @@
 - `search=` over a FilterSet's declared `search_fields`; `ordering=` over an explicit list.
 
 Relations across many-to-many tables filter through a subquery on the through
-table, never a join, so no combination of filters can return a record twice.
+table (on PostgreSQL, through the record's link arrays: policy.link_arrays), never a
+join, so no combination of filters can return a record twice.
 """
 
 import copy
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
-from . import search
+from . import link_arrays, search
 
 SEARCH_MAX_LENGTH = 200
 
@@ -52,14 +53,17 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
         return sorted(found.values())
 
 
-def related_condition(model, field_name, values):
-    """Records related through `field_name` to any of `values` — a subquery for many-to-many."""
+def related_condition(model, field_name, ids, using="default"):
+    """Records related through `field_name` to any of `ids`: for many-to-many, an array
+    overlap on PostgreSQL (policy.link_arrays), else a subquery on the link table."""
     model_field = model._meta.get_field(field_name)
+    if model_field.many_to_many and link_arrays.has_array(model, field_name, using):
+        return link_arrays.linked_to_any(field_name, ids)
     if model_field.many_to_many:
         through = model_field.remote_field.through
-        owners = through.objects.filter(**{f"{model_field.m2m_reverse_field_name()}__in": values})
+        owners = through.objects.filter(**{f"{model_field.m2m_reverse_field_name()}__in": ids})
         return Q(pk__in=owners.values(model_field.m2m_field_name()))
-    return Q(**{f"{field_name}__in": values})
+    return Q(**{f"{field_name}__in": ids})
 
 
 class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
@@ -81,7 +85,7 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
         # An absent parameter cleans to `queryset.none()`, and testing a queryset for truth runs it.
         if value is None or (isinstance(value, models.QuerySet) and value.query.is_empty()):
             return qs
-        return qs.filter(related_condition(qs.model, self.field_name, value)) if value else qs
+        return qs.filter(related_condition(qs.model, self.field_name, value, qs.db)) if value else qs
 
 
 class ChoicesFilter(django_filters.MultipleChoiceFilter):

@@ -132,7 +132,8 @@ def type_queryset(name, spec, query):
         qs = qs.filter(**{f"{spec.date}__lte": query["date_before"]})
     for param, paths in spec.related.items():
         if given(query[param]):
-            qs = qs.filter(reduce(or_, (related_condition(spec.model, path, query[param]) for path in paths), Q()))
+            conditions = (related_condition(spec.model, path, query[param], qs.db) for path in paths)
+            qs = qs.filter(reduce(or_, conditions, Q()))
     descending = query["ordering"] == "-date"
     order = [f"-{spec.date}", "-slug"] if descending else [spec.date, "slug"]
     # Annotation names must not clash with model fields ("title"); items are renamed once merged.

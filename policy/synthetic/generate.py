@@ -18,6 +18,7 @@ from itertools import accumulate
 
 from django.db import transaction
 
+from .. import link_arrays
 from ..models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
 from .records import COLUMNS, RECENT, Batch, SourceBuilder
 from .reference import build_reference
@@ -109,12 +110,21 @@ class Generator:
 
     def write(self, batch):
         for kind, model in MODELS.items():
-            self.writer.insert(model, COLUMNS[kind], batch.rows[kind])
+            links = {name: pairs for (owner, name), pairs in batch.links.items() if owner == kind}
+            # Links before their records (foreign keys are checked at commit): on PostgreSQL the
+            # records then arrive with their link arrays, and the link tables' triggers (migration
+            # 0006) find no record to rewrite — each row is written once.
+            for field_name, pairs in links.items():
+                field = model._meta.get_field(field_name)
+                columns = [f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"]
+                self.writer.insert(field.remote_field.through, columns, sorted(set(pairs)))
+            columns, rows = COLUMNS[kind], batch.rows[kind]
+            arrays = {name: pairs for name, pairs in links.items() if self.writer.has_link_array(model, name)}
+            if arrays:
+                ids = {name: link_arrays.array_values(pairs) for name, pairs in arrays.items()}
+                columns = [*columns, *map(link_arrays.column_name, arrays)]
+                rows = [(*row, *(tuple(ids[name].get(row[0], ())) for name in arrays)) for row in rows]
+            self.writer.insert(model, columns, rows)
             if kind == "policy":
                 columns = ["from_policy_id", "to_policy_id", "relation"]
                 self.writer.insert(PolicyRelation, columns, batch.policy_relations)
-            for (owner, field_name), pairs in batch.links.items():
-                if owner == kind:
-                    field = model._meta.get_field(field_name)
-                    columns = [f"{field.m2m_field_name()}_id", f"{field.m2m_reverse_field_name()}_id"]
-                    self.writer.insert(field.remote_field.through, columns, sorted(set(pairs)))

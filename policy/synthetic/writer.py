@@ -2,8 +2,9 @@
 
 The generator hands over plain tuples in the column order it names, with explicit
 primary keys, so a million rows never become model instances. Values are Python
-dates, aware datetimes, decimals, booleans, strings and lists (JSON); each backend
-gets them in the form its driver and Django's own writes use.
+dates, aware datetimes, decimals, booleans, strings, lists (JSON) and tuples (a record's
+link array, PostgreSQL only: policy.link_arrays); each backend gets them in the form its
+driver and Django's own writes use.
 """
 
 import datetime
@@ -11,6 +12,8 @@ import json
 
 from django.core.management.color import no_style
 from django.db import connection
+
+from .. import link_arrays
 
 
 class Writer:
@@ -35,8 +38,13 @@ class Writer:
                     [[self.sqlite_value(value) for value in row] for row in rows],
                 )
 
+    def has_link_array(self, model, field_name):
+        return link_arrays.has_array(model, field_name, self.connection.alias)
+
     @staticmethod
     def postgres_value(value):
+        if isinstance(value, tuple):  # a link array (policy.link_arrays)
+            return list(value)
         return json.dumps(value) if isinstance(value, list) else value
 
     def sqlite_value(self, value):

@@ -1,0 +1,61 @@
+"""Many-to-many filters on PostgreSQL: the `<field>_ids` arrays of migration 0006.
+
+On PostgreSQL each growing record table holds, per many-to-many field, the ids it links to in
+an array column the database's triggers keep in step with the link table, under one GIN index
+per table. A relation filter there is `topics_ids && ARRAY[…]` (overlap: any of the values, as
+repeating a parameter means), and several such filters are answered by one bitmap scan of that
+index instead of by intersecting link tables. Elsewhere (SQLite) filters read the link tables.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields.array import ArrayOverlap
+from django.db import connections, models
+from django.db.models import Expression, Q
+from django.db.models.expressions import Col
+
+# model name: its many-to-many fields with an array column (migration 0006's LINKED).
+LINKED = {
+    "event": ("participants", "countries", "topics"),
+    "policy": ("countries", "actors", "topics"),
+    "aidpackage": ("recipients", "topics"),
+    "statement": ("policies", "countries", "topics"),
+    "statistic": ("countries", "topics"),
+}
+
+
+def column_name(field_name):
+    return f"{field_name}_ids"
+
+
+def has_array(model, field_name, alias):
+    return connections[alias].vendor == "postgresql" and field_name in LINKED.get(model._meta.model_name, ())
+
+
+class LinkIds(Expression):
+    """The query's table's `<field>_ids` column, which the models do not declare."""
+
+    output_field = ArrayField(models.BigIntegerField())
+
+    def __init__(self, field_name):
+        super().__init__()
+        self.field_name = field_name
+
+    def resolve_expression(self, query=None, *args, **kwargs):
+        field = ArrayField(models.BigIntegerField())
+        field.set_attributes_from_name(column_name(self.field_name))
+        field.model = query.model
+        return Col(query.get_initial_alias(), field)
+
+
+def linked_to_any(field_name, ids):
+    """Records whose `field_name` links include any of `ids`."""
+    return Q(ArrayOverlap(LinkIds(field_name), list(ids)))
+
+
+def array_values(pairs):
+    """{owner id: sorted target ids} from (owner id, target id) pairs: what the triggers would store,
+    for bulk loads that write the owners after their links (policy.synthetic)."""
+    arrays = {}
+    for owner, target in pairs:
+        arrays.setdefault(owner, []).append(target)
+    return {owner: sorted(set(targets)) for owner, targets in arrays.items()}
