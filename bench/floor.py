@@ -174,14 +174,16 @@ def search(request):
     if not postgres():
         # The text through its FTS5 trigram index (migration 0005), where it has one and the word
         # is long enough; the actors' names row by row (a small table).
-        text, match = "s.text LIKE %s ESCAPE '\\'", like
+        # One list of ids, as the API builds it: OR-ed, SQLite scans the table at small sizes.
+        text, match = "SELECT id FROM policy_statement WHERE text LIKE %s ESCAPE '\\'", like
         if len(word) >= TRIGRAM and "policy_statement" in fts_indexes(connection):
-            text = "s.id IN (SELECT rowid FROM policy_statement_fts WHERE policy_statement_fts MATCH %s)"
+            text = "SELECT rowid FROM policy_statement_fts WHERE policy_statement_fts MATCH %s"
             match = fts_phrase(word)
         actor = "SELECT id FROM policy_actor WHERE name LIKE %s ESCAPE '\\' OR aliases LIKE %s ESCAPE '\\'"
         where = (
-            f"({text} OR s.speaker_id IN ({actor}) "
-            "OR s.addressee_id IN (SELECT id FROM policy_actor WHERE name LIKE %s ESCAPE '\\'))"
+            f"s.id IN ({text} UNION SELECT id FROM policy_statement WHERE speaker_id IN ({actor}) "
+            "UNION SELECT id FROM policy_statement WHERE addressee_id IN "
+            "(SELECT id FROM policy_actor WHERE name LIKE %s ESCAPE '\\'))"
         )
         return page_of(request, where, [match, like, like, like])
     tsquery = to_tsquery(word)
