@@ -4,10 +4,12 @@ after bulk generation and after the migration fills them for existing rows; and 
 read them through the GIN index."""
 
 import io
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -121,4 +123,38 @@ def test_the_migration_fills_the_arrays_of_existing_records():
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
     assert Statement.objects.filter(topics__isnull=False).exists()
+    assert stale_arrays() == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_link_changes_to_one_record_both_reach_its_array():
+    """Two transactions linking topics to the same statement at once: the second's trigger waits
+    for the first's row lock, then must see the first's committed link, not its own old snapshot."""
+    statement = Statement.objects.order_by("pk").first()
+    first_topic, second_topic = Topic.objects.exclude(statements=statement).order_by("pk")[:2]
+    linked = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                statement.topics.add(first_topic)  # its trigger updates (and locks) the statement
+                linked.set()
+                time.sleep(0.5)  # while the second's trigger waits for that lock
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            linked.wait(5)
+            with transaction.atomic():
+                Statement.objects.get(pk=statement.pk).topics.add(second_topic)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert set(statement.topics.values_list("pk", flat=True)) >= {first_topic.pk, second_topic.pk}
     assert stale_arrays() == []

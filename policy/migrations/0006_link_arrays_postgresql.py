@@ -9,7 +9,8 @@ those arrays: any combination of relation filters becomes one bitmap scan of one
 
 The database keeps the arrays right, not the application: statement-level triggers on each
 link table (insert, delete, update, truncate — any path, the ORM's `.set()`, raw SQL, COPY)
-rewrite the arrays of the records whose links changed. The models do not declare the
+rewrite the arrays of the records whose links changed, after locking their rows, so that two
+transactions changing one record's links at once both end up in its array. The models do not declare the
 columns (SQLite keeps its link-table subqueries, and no write sets them); they default to
 an empty array.
 
@@ -32,11 +33,21 @@ CREATE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         UPDATE "{owner}" SET "{column}" = '{{}}' WHERE "{column}" <> '{{}}';
-    ELSIF TG_OP = 'INSERT' THEN
+        RETURN NULL;
+    END IF;
+    -- The records' rows are locked first, in a statement of their own: when another transaction
+    -- holds one (it is changing the same record's links), this waits for its commit, and the
+    -- UPDATE below, a new statement, reads the link table as it is after it. An UPDATE alone
+    -- would read the link table as it was when it started, before the wait, and lose those links.
+    IF TG_OP = 'INSERT' THEN
+        PERFORM 1 FROM "{owner}" WHERE id IN (SELECT "{owner_id}" FROM new_rows) ORDER BY id FOR UPDATE;
         UPDATE "{owner}" o SET "{column}" = {array} WHERE o.id IN (SELECT "{owner_id}" FROM new_rows);
     ELSIF TG_OP = 'DELETE' THEN
+        PERFORM 1 FROM "{owner}" WHERE id IN (SELECT "{owner_id}" FROM old_rows) ORDER BY id FOR UPDATE;
         UPDATE "{owner}" o SET "{column}" = {array} WHERE o.id IN (SELECT "{owner_id}" FROM old_rows);
     ELSE
+        PERFORM 1 FROM "{owner}"
+        WHERE id IN (SELECT "{owner_id}" FROM new_rows UNION SELECT "{owner_id}" FROM old_rows) ORDER BY id FOR UPDATE;
         UPDATE "{owner}" o SET "{column}" = {array}
         WHERE o.id IN (SELECT "{owner_id}" FROM new_rows UNION SELECT "{owner_id}" FROM old_rows);
     END IF;
