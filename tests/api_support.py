@@ -117,6 +117,13 @@ def user_with(django_user_model, username, *permissions):
     return user
 
 
+def editor_user(django_user_model, username):
+    """A user holding every `policy.*` permission: may add, change and delete any record."""
+    user = django_user_model.objects.create_user(username, password="pw-secret-123")
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
+    return user
+
+
 def client_for(user=None):
     client = APIClient()
     if user is not None:

@@ -12,7 +12,6 @@ want of permission.
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db import connection
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -20,6 +19,8 @@ from rest_framework.test import APIClient
 
 from policy.api.fields import CompactRelatedField
 from policy.api.urls import router
+
+from .api_support import client_for, editor_user
 
 
 def table_counts():
@@ -140,11 +141,7 @@ REQUESTS = {
 
 @pytest.fixture
 def writer(db, django_user_model):
-    user = django_user_model.objects.create_user("careless", password="pw-secret-123")
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return client_for(editor_user(django_user_model, "careless"))
 
 
 def some_key(route):

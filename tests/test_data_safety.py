@@ -18,6 +18,8 @@ from policy import provenance
 from policy.api import serializers as api_serializers
 from policy.models import Policy, Topic
 
+from .api_support import editor_user
+
 API = "/api/v1/"
 
 
@@ -112,10 +114,8 @@ def test_fixture_files_load_all_or_nothing(db, tmp_path, fixture_files):
 
 @pytest.fixture
 def writer(db, django_user_model):
-    user = django_user_model.objects.create_user("writer")
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
     client = APIClient(raise_request_exception=False)
-    client.force_authenticate(user)
+    client.force_authenticate(editor_user(django_user_model, "writer"))
     return client
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from django.contrib.auth.models import Permission
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -23,6 +22,8 @@ from schemathesis.core.parameters import ParameterLocation
 
 from policy.api.fields import CompactRelatedField
 from policy.api.urls import router
+
+from .api_support import editor_user
 
 API = "/api/v1/"
 
@@ -130,9 +131,7 @@ CHECKS = [
 
 @pytest.fixture
 def token(db, django_user_model, keep_connection):
-    user = django_user_model.objects.create_user("fuzzer", password="pw-secret-123")
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
-    return Token.objects.create(user=user).key
+    return Token.objects.create(user=editor_user(django_user_model, "fuzzer")).key
 
 
 @pytest.fixture

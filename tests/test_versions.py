@@ -14,6 +14,8 @@ from policy.api.urls import router
 from policy.api.views import TopicViewSet
 from policy.models import Topic
 
+from .api_support import client_for, editor_user
+
 API = "/api/v1/"
 ROUTES = {prefix: viewset for prefix, viewset, _ in router.registry}
 
@@ -29,11 +31,7 @@ def detail(route):
 
 @pytest.fixture
 def editor(db, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw-secret-123")
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="policy"))
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return client_for(editor_user(django_user_model, "editor"))
 
 
 @pytest.mark.parametrize("route", sorted(ROUTES))
