@@ -58,6 +58,19 @@ def counts_are_shareable(alias):
     return not connections[alias].in_atomic_block
 
 
+def until_data_changes(name, compute, alias):
+    """`compute()`, reused under `name` until the data changes or COUNT_CACHE_SECONDS pass; computed
+    afresh inside a transaction, whose own uncommitted writes it might include."""
+    if not counts_are_shareable(alias):
+        return compute()
+    key = f"policy:{name}:{data_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.COUNT_CACHE_SECONDS)
+    return value
+
+
 def cached_count(queryset, key=None):
     """`queryset.count()`, reused until the data changes (see the module docstring).
 
@@ -69,9 +82,4 @@ def cached_count(queryset, key=None):
         sql, params = queryset.order_by().query.sql_with_params()
         key = f"{sql}\x00{params!r}"
     digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
-    key = f"policy:count:{data_version()}:{digest}"
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, settings.COUNT_CACHE_SECONDS)
-    return count
+    return until_data_changes(f"count:{digest}", queryset.count, queryset.db)

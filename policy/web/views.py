@@ -3,8 +3,6 @@
 from datetime import date, timedelta
 from urllib.parse import quote, urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from ..api.timeline import TYPES
-from ..cache import counts_are_shareable, data_version
+from ..cache import until_data_changes
 from ..choices import AidStatus, StatisticUnit
 from . import charts, overview
 from .formatting import date_with_precision
@@ -35,13 +33,11 @@ def timeline_link(record_type, month, coarse):
 def home(request):
     # The same for every visitor and costly at scale (about 0.7 s at a million records: grouping
     # every dated record by day, drawing a thousand bars), so rendered once per data version.
-    key = f"policy:home:{data_version()}"
-    shareable = counts_are_shareable(DEFAULT_DB_ALIAS)
-    html = cache.get(key) if shareable else None
-    if html is None:
-        html = render_to_string("policy/web/home.html", {"resources": RESOURCES, **home_context()}, request)
-        if shareable:
-            cache.set(key, html, settings.COUNT_CACHE_SECONDS)
+    html = until_data_changes(
+        "home",
+        lambda: render_to_string("policy/web/home.html", {"resources": RESOURCES, **home_context()}, request),
+        DEFAULT_DB_ALIAS,
+    )
     return HttpResponse(html)
 
 
