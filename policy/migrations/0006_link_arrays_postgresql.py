@@ -30,27 +30,25 @@ SHORT = {"aidpackage": "aid", "statement": "stmt", "statistic": "stat"}
 
 SYNC = """
 CREATE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    owners bigint[];
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         UPDATE "{owner}" SET "{column}" = '{{}}' WHERE "{column}" <> '{{}}';
         RETURN NULL;
+    ELSIF TG_OP = 'INSERT' THEN
+        owners := ARRAY(SELECT "{owner_id}" FROM new_rows);
+    ELSIF TG_OP = 'DELETE' THEN
+        owners := ARRAY(SELECT "{owner_id}" FROM old_rows);
+    ELSE
+        owners := ARRAY(SELECT "{owner_id}" FROM new_rows UNION SELECT "{owner_id}" FROM old_rows);
     END IF;
     -- The records' rows are locked first, in a statement of their own: when another transaction
     -- holds one (it is changing the same record's links), this waits for its commit, and the
     -- UPDATE below, a new statement, reads the link table as it is after it. An UPDATE alone
     -- would read the link table as it was when it started, before the wait, and lose those links.
-    IF TG_OP = 'INSERT' THEN
-        PERFORM 1 FROM "{owner}" WHERE id IN (SELECT "{owner_id}" FROM new_rows) ORDER BY id FOR UPDATE;
-        UPDATE "{owner}" o SET "{column}" = {array} WHERE o.id IN (SELECT "{owner_id}" FROM new_rows);
-    ELSIF TG_OP = 'DELETE' THEN
-        PERFORM 1 FROM "{owner}" WHERE id IN (SELECT "{owner_id}" FROM old_rows) ORDER BY id FOR UPDATE;
-        UPDATE "{owner}" o SET "{column}" = {array} WHERE o.id IN (SELECT "{owner_id}" FROM old_rows);
-    ELSE
-        PERFORM 1 FROM "{owner}"
-        WHERE id IN (SELECT "{owner_id}" FROM new_rows UNION SELECT "{owner_id}" FROM old_rows) ORDER BY id FOR UPDATE;
-        UPDATE "{owner}" o SET "{column}" = {array}
-        WHERE o.id IN (SELECT "{owner_id}" FROM new_rows UNION SELECT "{owner_id}" FROM old_rows);
-    END IF;
+    PERFORM 1 FROM "{owner}" WHERE id = ANY(owners) ORDER BY id FOR UPDATE;
+    UPDATE "{owner}" o SET "{column}" = {array} WHERE o.id = ANY(owners);
     RETURN NULL;
 END
 $$"""
