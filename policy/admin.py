@@ -122,34 +122,37 @@ class SourceAdmin(RecordAdmin):
 
 @admin.register(Event)
 class EventAdmin(CitedAdmin):
-    list_display = ("title", "kind", "start_date", "end_date", "date_precision", "location", "source")
-    list_filter = ("kind", "countries", "topics", "date_precision", "start_date")
+    list_display = ("title", "kind", "status", "start_date", "end_date", "date_precision", "location", "source")
+    list_filter = ("status", "kind", "countries", "topics", "date_precision", "start_date")
     list_select_related = ("source",)
     search_fields = ("title", "slug", "location", "excerpt", "participants__name", "participants__aliases")
     autocomplete_fields = ("source", "participants", "countries", "topics")
     date_hierarchy = "start_date"
 
 
-class PolicyRelationInline(admin.TabularInline):
-    """Relations from this policy: it reverses, replaces, extends or implements another."""
+class CitedLinkInline(admin.StackedInline):
+    """A link between policies is a claim: it is edited with its citation, checked like a record's."""
 
     model = PolicyRelation
-    fk_name = "from_policy"
-    fields = ("relation", "to_policy")
-    autocomplete_fields = ("to_policy",)
+    autocomplete_fields = ("from_policy", "to_policy", "source")
+    formfield_overrides = RecordAdmin.formfield_overrides
     extra = 0
+
+
+class PolicyRelationInline(CitedLinkInline):
+    """Relations from this policy: it reverses, replaces, extends or implements another."""
+
+    fk_name = "from_policy"
+    fields = (("relation", "to_policy"), "source", "excerpt", "notes")
     verbose_name = "relation to another policy"
     verbose_name_plural = "relations to other policies"
 
 
-class InversePolicyRelationInline(admin.TabularInline):
+class InversePolicyRelationInline(CitedLinkInline):
     """Relations to this policy, e.g. the later policy that reverses it."""
 
-    model = PolicyRelation
     fk_name = "to_policy"
-    fields = ("from_policy", "relation")
-    autocomplete_fields = ("from_policy",)
-    extra = 0
+    fields = (("from_policy", "relation"), "source", "excerpt", "notes")
     verbose_name = "relation from another policy"
     verbose_name_plural = "relations from other policies"
 
@@ -167,17 +170,47 @@ class PolicyAdmin(CitedAdmin):
 
 @admin.register(PolicyRelation)
 class PolicyRelationAdmin(SimpleHistoryAdmin):
-    list_display = ("from_policy", "relation", "to_policy")
+    list_display = ("from_policy", "relation", "to_policy", "source")
     list_filter = ("relation",)
-    list_select_related = ("from_policy", "to_policy")
-    search_fields = ("from_policy__title", "from_policy__slug", "to_policy__title", "to_policy__slug")
-    autocomplete_fields = ("from_policy", "to_policy")
+    list_select_related = ("from_policy", "to_policy", "source")
+    search_fields = ("from_policy__title", "from_policy__slug", "to_policy__title", "to_policy__slug", "excerpt")
+    autocomplete_fields = ("from_policy", "to_policy", "source")
+    formfield_overrides = RecordAdmin.formfield_overrides
+    fieldsets = ((None, {"fields": ("from_policy", "relation", "to_policy")}), CITATION)
+    readonly_fields = ("excerpt_in_context", "excerpt_start", "excerpt_end")
+    excerpt_in_context = CitedAdmin.excerpt_in_context
+
+    def view_on_site(self, obj):
+        """A link is shown, with its citation, on its from-policy's page."""
+        return RecordAdmin.view_on_site(self, obj.from_policy)
+
+    class Media:
+        css = {"all": ("policy/admin.css",)}
 
 
 @admin.register(AidPackage)
 class AidPackageAdmin(CitedAdmin):
-    list_display = ("title", "donor", "amount", "currency", "kind", "status", "announced_on", "date_precision")
-    list_filter = ("status", "kind", "donor", "recipients", "topics", "date_precision", "announced_on")
+    list_display = (
+        "title",
+        "donor",
+        "value_qualifier",
+        "amount",
+        "currency",
+        "kind",
+        "status",
+        "announced_on",
+        "date_precision",
+    )
+    list_filter = (
+        "status",
+        "kind",
+        "value_qualifier",
+        "donor",
+        "recipients",
+        "topics",
+        "date_precision",
+        "announced_on",
+    )
     list_select_related = ("donor",)
     search_fields = ("title", "slug", "channel", "excerpt", "announced_by__name", "announced_by__aliases")
     autocomplete_fields = ("source", "donor", "recipients", "announced_by", "policy", "event", "topics")
@@ -200,8 +233,18 @@ class StatementAdmin(CitedAdmin):
 
 @admin.register(Statistic)
 class StatisticAdmin(CitedAdmin):
-    list_display = ("title", "indicator", "value", "unit", "period_start", "period_end", "date_precision", "publisher")
-    list_filter = ("unit", "is_derived", "countries", "topics", "date_precision", "period_start")
+    list_display = (
+        "title",
+        "indicator",
+        "value_qualifier",
+        "value",
+        "unit",
+        "period_start",
+        "period_end",
+        "date_precision",
+        "publisher",
+    )
+    list_filter = ("unit", "value_qualifier", "is_derived", "countries", "topics", "date_precision", "period_start")
     list_select_related = ("publisher",)
     search_fields = ("title", "slug", "indicator", "notes", "publisher__name", "publisher__aliases")
     autocomplete_fields = ("source", "countries", "publisher", "topics")

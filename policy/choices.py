@@ -36,6 +36,14 @@ class EventKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class EventStatus(models.TextChoices):
+    """Where the event stood on its source's date: a source may announce one still to come."""
+
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class PolicyKind(models.TextChoices):
     LAW = "law", "Law"
     AGREEMENT = "agreement", "Agreement"
@@ -52,6 +60,8 @@ class PolicyStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended"
     REVERSED = "reversed", "Reversed"
     ENDED = "ended", "Ended"
+    # The source names the policy but not where it stands: better said than guessed.
+    UNKNOWN = "unknown", "Unknown (the source does not say)"
 
 
 class PolicyRelationKind(models.TextChoices):
@@ -90,6 +100,19 @@ class StatisticUnit(models.TextChoices):
     PERSONS = "persons", "Persons"
     RATIO = "ratio", "Ratio (multiple of a baseline)"
     YEARS = "years", "Years"
+    # A position in an ordering the source states in words (“top trading partner” is 1).
+    RANK = "rank", "Rank (1 = first)"
+
+
+class ValueQualifier(models.TextChoices):
+    """How exact a figure is, as its source words it: “roughly 80%”, “more than $677 billion”."""
+
+    EXACT = "exact", "Exact"
+    APPROXIMATELY = "approximately", "Approximately"
+    MORE_THAN = "more_than", "More than"
+    LESS_THAN = "less_than", "Less than"
+    AT_LEAST = "at_least", "At least"
+    AT_MOST = "at_most", "At most"
 
 
 # ISO 4217 alphabetic codes (active list, from pycountry 26.2.16). A check

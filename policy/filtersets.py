@@ -57,6 +57,7 @@ class CitedFilterSet(RecordFilterSet):
 
 class EventFilterSet(CitedFilterSet):
     kind = ChoicesFilter("kind", choices.EventKind.choices)
+    status = ChoicesFilter("status", choices.EventStatus.choices)
     actor = RelatedFilter("participants", ACTORS)
     country = RelatedFilter("countries", COUNTRIES)
     topic = RelatedFilter("topics", TOPICS)
@@ -101,6 +102,7 @@ class AidPackageFilterSet(CitedFilterSet):
     event = RelatedFilter("event", Event.objects.all())
     topic = RelatedFilter("topics", TOPICS)
     currency = ChoicesFilter("currency", [(code, code) for code in choices.CURRENCY_CODES])
+    value_qualifier = ChoicesFilter("value_qualifier", choices.ValueQualifier.choices)
     amount_min = at_least("amount")
     amount_max = at_most("amount")
     date_after = after("announced_on")
@@ -137,6 +139,7 @@ class StatementFilterSet(CitedFilterSet):
 
 class StatisticFilterSet(CitedFilterSet):
     unit = ChoicesFilter("unit", choices.StatisticUnit.choices)
+    value_qualifier = ChoicesFilter("value_qualifier", choices.ValueQualifier.choices)
     publisher = RelatedFilter("publisher", ACTORS)
     country = RelatedFilter("countries", COUNTRIES)
     topic = RelatedFilter("topics", TOPICS)

@@ -30,12 +30,25 @@ def excerpt_error(source, excerpt):
     return None
 
 
-def citations_of(source):
-    """(model, pk, slug, excerpt) of every record citing the source."""
-    from .models.base import Cited
+def cited_models():
+    """Every concrete model that cites a source: the records, and the links between policies."""
+    from django.apps import apps
 
-    for model in Cited.__subclasses__():
-        yield from ((model, *row) for row in model.objects.filter(source=source).values_list("pk", "slug", "excerpt"))
+    from .models.base import Citation
+
+    return [model for model in apps.get_app_config("policy").get_models() if issubclass(model, Citation)]
+
+
+def citation_name(values):
+    """How reports name a citation: a record by its slug, a policy link as “from relation to”."""
+    return " ".join(str(value) for value in values)
+
+
+def citations_of(source):
+    """(model, pk, name, excerpt) of every citation of the source."""
+    for model in cited_models():
+        rows = model.objects.filter(source=source).values_list("pk", "excerpt", *model.citation_label)
+        yield from ((model, pk, citation_name(label), excerpt) for pk, excerpt, *label in rows)
 
 
 def dropped_citations(source, text):
@@ -63,9 +76,9 @@ def move_excerpt_offsets(sender, instance, **kwargs):
 
 @receiver(pre_save)
 def set_excerpt_offsets(sender, instance, raw=False, **kwargs):
-    from .models.base import Cited
+    from .models.base import Citation
 
-    if not isinstance(instance, Cited):
+    if not isinstance(instance, Citation):
         return
     from .models import Source
 

@@ -190,6 +190,11 @@ def excerpt_payload():
     return {"source": source.slug, "excerpt": source.text[start : start + 60].strip()}
 
 
+def link_payload(relation, policy, **citation):
+    """A policy link as a write names it: cited like a record, with an excerpt of the data's source."""
+    return {"relation": relation, "policy": policy, **excerpt_payload(), **citation}
+
+
 def some_key(model, exclude=(), **filters):
     return key_of(model.objects.filter(**filters).exclude(**{f"{key_name(model)}__in": exclude}).order_by("pk")[0])
 

@@ -74,7 +74,14 @@ def clone_fixtures(copies):
         clone(model, copies)
     policies = clone(Policy, copies)
     PolicyRelation.objects.bulk_create(
-        PolicyRelation(from_policy_id=copy_pk, to_policy_id=link.to_policy_id, relation=link.relation)
+        PolicyRelation(
+            from_policy_id=copy_pk,
+            to_policy_id=link.to_policy_id,
+            relation=link.relation,
+            source_id=link.source_id,
+            excerpt=link.excerpt,
+            notes=link.notes,
+        )
         for link in PolicyRelation.objects.all()
         for copy_pk in policies[link.from_policy_id]
     )

@@ -16,6 +16,7 @@ AMLO_STATEMENTS = {
     "amlo-expectations-better-treatment-of-migrants",
     "amlo-relations-not-completely-positive",
     "amlo-assures-harris-us-can-count-on-mexico",
+    "amlo-courts-us-on-investment-vaccines-and-reforestation",
 }
 MARCH_2021 = {"date_after": "2021-03-01", "date_before": "2021-03-31"}
 
@@ -80,7 +81,6 @@ def test_policies_in_effect():
         "biden-reversal-of-trump-era-immigration-policies",
         "us-mexico-honduras-guatemala-border-deal-2021-03",
         "mexico-deployment-10000-security-personnel",
-        "mexico-doubled-migrant-detentions",
         "root-causes-of-migration-strategy",
         "non-essential-travel-restrictions-us-mexico-border",
         "amlo-reforestation-program",
@@ -90,10 +90,59 @@ def test_policies_in_effect():
 def test_policies_reversed_or_ended():
     assert set(ask("policies", status=["reversed", "ended"])) == {
         "trump-era-hardline-immigration-policies",
+        "biden-root-causes-role-under-obama",
+    }
+
+
+def test_policies_whose_status_the_article_does_not_give():
+    """The article tells of these without saying where they stand: `unknown`, never a guess."""
+    found = ask("policies", status="unknown")
+    assert set(found) == {
         "asylum-seekers-wait-in-mexico-arrangement",
         "trump-amlo-transactional-approach-on-immigration",
         "trump-2019-northern-triangle-aid-cut",
+        "mexico-doubled-migrant-detentions",
     }
+    # Nor is a link the article does not state: Biden's reversal reverses the group it names, no more.
+    reversal = APIClient().get("/api/v1/policies/biden-reversal-of-trump-era-immigration-policies/").json()
+    (link,) = reversal["related"]
+    assert (link["relation"], link["policy"]["slug"]) == ("reverses", "trump-era-hardline-immigration-policies")
+    assert "after Biden reversed Trump-era, hardline immigration policies" in link["excerpt"]
+    assert link["source"]["slug"] == "usa-today-biden-mexico-2021-05-07"
+
+
+def test_figures_the_article_gives_as_approximate_or_bounded():
+    assert set(ask("statistics", value_qualifier="approximately")) == {
+        "us-mexico-trade-goods-services-per-day",
+        "share-of-mexico-exports-bought-by-us",
+        "mexico-exports-to-us-share-of-gdp",
+        "migrant-encounters-busiest-month-in-nearly-two-decades",
+    }
+    bounded = ask("statistics", value_qualifier=["more_than", "less_than", "at_least", "at_most"])
+    assert {slug: (item["value"], item["value_qualifier"]) for slug, item in bounded.items()} == {
+        "us-mexico-trade-goods-services-annual": ("677000000000.0000", "more_than"),
+        "share-of-biden-aid-request-to-community-organizations": ("50.0000", "more_than"),
+    }
+    assert set(ask("aid-packages", value_qualifier="exact")) == set(ask("aid-packages"))
+
+
+def test_rankings_link_the_countries_compared():
+    ranks = ask("statistics", unit="rank")
+    assert {slug: item["value"] for slug, item in ranks.items()} == {
+        "mexico-top-us-trading-partner-2019": "1.0000",
+        "us-top-source-of-fdi-in-mexico": "1.0000",
+        "mexico-rank-among-buyers-of-us-goods": "2.0000",
+    }
+    assert set(ask("statistics", country="CN")) == {"mexico-top-us-trading-partner-2019"}
+    assert set(ask("statistics", country="CA", unit="rank")) == {"mexico-rank-among-buyers-of-us-goods"}
+
+
+def test_events_still_to_come_at_publication():
+    planned = ask("events", status="planned")
+    assert set(planned) == {"harris-planned-visit-2021-06-07"}
+    visit = planned["harris-planned-visit-2021-06-07"]
+    assert (visit["start_date"], visit["end_date"], visit["status"]) == ("2021-06-07", "2021-06-08", "planned")
+    assert len(ask("events", status="held")) == len(ask("events")) - 1
 
 
 def test_statistics_published_by_cbp():
@@ -111,7 +160,10 @@ def test_what_happened_in_march_2021():
         "harris-assignment-migration-mexico-2021-03",
         "us-mexico-honduras-guatemala-border-deal-2021-03",
     }
-    assert set(ask("statistics", **MARCH_2021)) == {"migrant-encounters-us-mexico-border-increase-2021-03"}
+    assert set(ask("statistics", **MARCH_2021)) == {
+        "migrant-encounters-us-mexico-border-increase-2021-03",
+        "migrant-encounters-busiest-month-in-nearly-two-decades",
+    }
     first_meeting = ask("events", **MARCH_2021)["biden-amlo-first-meeting-2021-03"]
     assert (first_meeting["start_date"], first_meeting["date_precision"]) == ("2021-03-01", "month")
 

@@ -1,6 +1,7 @@
 """One class per API resource: its model, its route and its write data switch on the generic cases
 of tests/api_cases.py. Payloads name related records by key, taken from the loaded fixtures."""
 
+import pytest
 from rest_framework.test import APIClient
 
 from policy.models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
@@ -16,6 +17,7 @@ from .api_support import (
     detail_url,
     excerpt_payload,
     keys,
+    link_payload,
     list_url,
     some_key,
     table_counts,
@@ -174,6 +176,7 @@ class TestEvents(APICases, CitedCases):
         ({"start_date": "2021-03-10", "date_precision": "month"}, "start_date"),
         ({"participants": ["no-such-actor"]}, "participants"),
         ({"kind": "party"}, "kind"),
+        ({"status": "rumoured"}, "status"),
     ]
 
     def create_payload(self):
@@ -181,6 +184,7 @@ class TestEvents(APICases, CitedCases):
             "slug": "test-event",
             "title": "A test meeting",
             "kind": "meeting",
+            "status": "planned",
             "start_date": "2021-03-10",
             "end_date": "2021-03-11",
             "date_precision": "day",
@@ -190,6 +194,12 @@ class TestEvents(APICases, CitedCases):
             "topics": keys(Topic, 1),
             **excerpt_payload(),
         }
+
+
+def link_errors(response):
+    """The first policy link's field errors (DRF keys a nested list's errors by position)."""
+    errors = response.json()["related"]
+    return errors[0] if isinstance(errors, list) else errors["0"]
 
 
 class TestPolicies(APICases, CitedCases):
@@ -219,18 +229,69 @@ class TestPolicies(APICases, CitedCases):
             "start_date": "2021-03-01",
             "end_date": None,
             "date_precision": "month",
-            "related": [{"relation": "extends", "policy": target}],
+            "related": [self.link("extends", target)],
             "topics": keys(Topic, 2),
             **excerpt_payload(),
         }
 
+    @staticmethod
+    def link(relation, target, **citation):
+        return link_payload(relation, target, **{"notes": "Linked by a test.", **citation})
+
     def expected_nested(self, obj, name):
         assert name == "related"
-        links = PolicyRelation.objects.filter(from_policy=obj).select_related("to_policy")
+        links = PolicyRelation.objects.filter(from_policy=obj).select_related("to_policy", "source")
         return [
-            {"relation": link.relation, "policy": compact(link.to_policy)}
+            {
+                "relation": link.relation,
+                "policy": compact(link.to_policy),
+                "source": compact(link.source),
+                "excerpt": link.excerpt,
+                "excerpt_start": link.excerpt_start,
+                "excerpt_end": link.excerpt_end,
+                "notes": link.notes,
+            }
             for link in sorted(links, key=lambda link: (link.relation, link.to_policy.slug))
         ]
+
+    def test_a_link_is_written_with_its_citation_and_offsets(self, db, django_user_model):
+        client = client_for(user_with(django_user_model, "writer", "add_policy"))
+        payload = self.create_payload()
+        created = client.post(list_url(self.route), payload, format="json").json()
+        (link,) = created["related"]
+        sent = payload["related"][0]
+        assert (link["source"]["slug"], link["excerpt"], link["notes"]) == (
+            sent["source"],
+            sent["excerpt"],
+            "Linked by a test.",
+        )
+        text = Source.objects.get(slug=sent["source"]).text
+        assert text[link["excerpt_start"] : link["excerpt_end"]] == sent["excerpt"]
+
+    @pytest.mark.parametrize(
+        "citation, field",
+        [
+            ({"excerpt": NOT_IN_TEXT}, "excerpt"),
+            ({"source": "no-such-source"}, "source"),
+            ({"excerpt": ""}, "excerpt"),
+        ],
+    )
+    def test_a_link_is_refused_without_a_valid_citation(self, db, django_user_model, citation, field):
+        client = client_for(user_with(django_user_model, "writer", "change_policy"))
+        policy, before = self.sample(), table_counts()
+        link = self.link("extends", some_key(Policy, exclude=[self.sample().slug]), **citation)
+        response = client.patch(detail_url(self.route, policy), {"related": [link]}, format="json")
+        assert response.status_code == 400, response.content
+        assert field in link_errors(response)
+        assert table_counts() == before
+
+    def test_a_link_without_a_source_is_refused(self, db, django_user_model):
+        client = client_for(user_with(django_user_model, "writer", "change_policy"))
+        link = self.link("extends", some_key(Policy, exclude=[self.sample().slug]))
+        del link["source"]
+        response = client.patch(detail_url(self.route, self.sample()), {"related": [link]}, format="json")
+        assert response.status_code == 400
+        assert link_errors(response)["source"] == ["This field is required."]
 
     def test_related_links_are_written_and_replaced(self, db, django_user_model):
         client = client_for(user_with(django_user_model, "writer", "add_policy", "change_policy"))
@@ -240,7 +301,7 @@ class TestPolicies(APICases, CitedCases):
             ("extends", created["related"][0]["policy"]["slug"])
         ]
         target = some_key(Policy, exclude=[policy.slug, created["related"][0]["policy"]["slug"]])
-        link = {"relation": "replaces", "policy": target}
+        link = self.link("replaces", target)
         response = client.patch(created["url"], {"related": [link]}, format="json")
         assert response.status_code == 200
         assert [(r.relation, r.to_policy.slug) for r in policy.relations.all()] == [("replaces", target)]
@@ -248,7 +309,7 @@ class TestPolicies(APICases, CitedCases):
     def test_a_policy_cannot_relate_to_itself(self, db, django_user_model):
         client = client_for(user_with(django_user_model, "writer", "change_policy"))
         policy, before = self.sample(), table_counts()
-        link = {"relation": "extends", "policy": policy.slug}
+        link = self.link("extends", policy.slug)
         self.assert_rejected(
             client.patch(detail_url(self.route, policy), {"related": [link]}, format="json"), "related"
         )
@@ -257,7 +318,7 @@ class TestPolicies(APICases, CitedCases):
     def test_failed_create_with_an_unknown_related_policy_leaves_nothing(self, db, django_user_model):
         client = client_for(user_with(django_user_model, "writer", "add_policy"))
         payload = self.create_payload()
-        payload["related"].append({"relation": "replaces", "policy": "no-such-policy"})
+        payload["related"].append(self.link("replaces", "no-such-policy"))
         before = table_counts()
         self.assert_rejected(client.post(list_url(self.route), payload, format="json"), "related")
         assert table_counts() == before
@@ -277,6 +338,7 @@ class TestAidPackages(APICases, CitedCases):
         ({"period_start": "2021-06-01", "period_end": "2021-01-01"}, "period_end"),
         ({"announced_on": "2021-04-15", "date_precision": "month"}, "announced_on"),
         ({"kind": "bribe"}, "kind"),
+        ({"value_qualifier": "roughly"}, "value_qualifier"),
     ]
 
     def create_payload(self):
@@ -286,6 +348,7 @@ class TestAidPackages(APICases, CitedCases):
             "donor": some_key(Country),
             "recipients": keys(Country, 2),
             "amount": "150000000.00",
+            "value_qualifier": "approximately",
             "currency": "USD",
             "kind": "humanitarian",
             "status": "pledged",
@@ -319,13 +382,15 @@ class TestStatements(APICases, CitedCases):
         ({"said_on": "2021-13-01"}, "said_on"),
         ({"source": "no-such-source"}, "source"),
         ({"policies": ["no-such-policy"]}, "policies"),
+        ({"text": "Words the excerpt never had."}, "text"),
     ]
 
     def create_payload(self):
+        citation = excerpt_payload()
         return {
             "slug": "test-statement",
             "speaker": some_key(Actor),
-            "text": "Words a test said.",
+            "text": " ".join(citation["excerpt"].split(" ")[1:6]),  # a quote is words its excerpt prints
             "kind": "quote",
             "said_on": "2021-03-23",
             "date_precision": "day",
@@ -336,8 +401,28 @@ class TestStatements(APICases, CitedCases):
             "policies": keys(Policy, 2),
             "countries": keys(Country, 1),
             "topics": keys(Topic, 1),
-            **excerpt_payload(),
+            **citation,
         }
+
+    def test_a_split_quote_is_its_parts_in_order_joined_by_the_separator(self, db, django_user_model):
+        client = client_for(user_with(django_user_model, "writer", "add_statement"))
+        payload = self.create_payload()
+        excerpt = payload["excerpt"]
+        first, second = excerpt[:20].strip(), excerpt[30:].strip()
+        joined = {**payload, "text": f"{first} […] {second}"}
+        response = client.post(list_url(self.route), joined, format="json")
+        assert response.status_code == 201, response.content
+        assert response.json()["text"] == f"{first} […] {second}"
+        for text in (f"{second} […] {first}", f"{first}, {second}", f"{first} […] Not said."):
+            before = table_counts()
+            response = client.post(list_url(self.route), {**payload, "slug": "another", "text": text}, format="json")
+            self.assert_rejected(response, "text")
+            assert table_counts() == before, text
+
+    def test_a_paraphrase_is_not_held_to_the_quote_rule(self, db, django_user_model):
+        client = client_for(user_with(django_user_model, "writer", "add_statement"))
+        payload = {**self.create_payload(), "kind": "paraphrase", "text": "An editor's summary of what was said."}
+        assert client.post(list_url(self.route), payload, format="json").status_code == 201
 
 
 class TestStatistics(APICases, CitedCases):
@@ -349,6 +434,7 @@ class TestStatistics(APICases, CitedCases):
         ({"unit": "furlongs"}, "unit"),
         ({"value": "abc"}, "value"),
         ({"publisher": "no-such-actor"}, "publisher"),
+        ({"value_qualifier": "roughly"}, "value_qualifier"),
     ]
 
     def create_payload(self):
@@ -357,6 +443,7 @@ class TestStatistics(APICases, CitedCases):
             "title": "A test figure",
             "indicator": "test_indicator",
             "value": "12.5000",
+            "value_qualifier": "more_than",
             "unit": "percent",
             "period_start": "2021-03-01",
             "period_end": "2021-03-31",

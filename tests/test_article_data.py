@@ -84,7 +84,9 @@ def test_secondary_sources_have_no_text_and_the_right_publishers():
         assert (source.publisher.slug if source.publisher else None) == publisher, slug
         assert source.text == "", slug
     crs = Source.objects.get(slug="crs-report-2020-06")
-    assert (crs.published_on, crs.date_precision) == (datetime.date(2020, 6, 1), "month")
+    # “a June report”: no year, so no date and no title that prints one (the year is an inference, noted).
+    assert crs.title == "A June report by the Congressional Research Service"
+    assert (crs.published_on, crs.date_precision) == (None, "year")
     assert "2020" in crs.notes and "infer" in crs.notes.lower()
     book = Source.objects.get(slug="rothkopf-traitor")
     assert book.title == "Traitor: A History of American Betrayal from Benedict Arnold to Donald Trump"
@@ -102,18 +104,38 @@ def test_every_cited_record_cites_the_article_with_a_verbatim_excerpt(article):
             assert record.excerpt, record.slug
             assert record.excerpt in article.text, record.slug
             assert article.text[record.excerpt_start : record.excerpt_end] == record.excerpt, record.slug
-    assert count >= 55
+    for link in PolicyRelation.objects.select_related("source"):
+        count += 1
+        assert link.source_id == article.pk and link.excerpt in article.text, str(link)
+        assert article.text[link.excerpt_start : link.excerpt_end] == link.excerpt, str(link)
+    assert count == 68
 
 
 def test_quotes_are_the_quoted_segments_of_their_excerpt():
-    """A quote's text is one “…” segment of its excerpt, or all of them joined by a space (a split quote)."""
+    """A quote's text is one “…” segment of its excerpt, or all of them joined by “ […] ” (a quote the
+    article splits with its attribution): words only as the article prints them."""
     for statement in Statement.objects.filter(kind="quote"):
         segments = re.findall(r"“([^”]*)”", statement.excerpt)
-        assert statement.text in segments or statement.text == " ".join(segments), statement.slug
+        assert statement.text in segments or statement.text == " […] ".join(segments), statement.slug
+
+
+def test_split_quotes_keep_each_part_as_printed(article):
+    split = {s.slug: s.text.split(" […] ") for s in Statement.objects.filter(text__contains=" […] ")}
+    assert {slug: len(parts) for slug, parts in split.items()} == {
+        "amlo-expectations-better-treatment-of-migrants": 2,
+        "harris-bilateral-and-multilateral-approach": 2,
+        "rothkopf-amlo-populist-nationalistic-thrust": 2,
+    }
+    for parts in split.values():
+        assert all(f"“{part}”" in article.text for part in parts)
+    # The joins the audit found occur nowhere in the article, and no longer in the data.
+    for join in ("migrants, And this", "approach, That reaches", "north, And he’s"):
+        assert join not in article.text
+        assert not Statement.objects.filter(text__contains=join).exists(), join
 
 
 def test_every_record_passes_full_clean():
-    for model in (Country, Topic, Actor, Source, Event, Policy, AidPackage, Statement, Statistic):
+    for model in (Country, Topic, Actor, Source, Event, Policy, PolicyRelation, AidPackage, Statement, Statistic):
         for record in model.objects.all():
             record.full_clean()
 
@@ -127,11 +149,11 @@ def test_record_counts_are_at_least_what_the_article_yields():
     assert Actor.objects.count() >= 14
     assert Source.objects.count() >= 5
     assert Event.objects.count() >= 7
-    assert Policy.objects.count() >= 17
-    assert PolicyRelation.objects.count() >= 6
+    assert Policy.objects.count() >= 18
+    assert PolicyRelation.objects.count() >= 5
     assert AidPackage.objects.count() >= 4
-    assert Statement.objects.count() >= 19
-    assert Statistic.objects.count() >= 8
+    assert Statement.objects.count() >= 21
+    assert Statistic.objects.count() >= 13
 
 
 def test_countries_have_iso_codes():
@@ -166,6 +188,7 @@ def test_actor_roles_and_kinds():
         "joe-biden": ("person", "President", "US"),
         "kamala-harris": ("person", "Vice President", "US"),
         "barack-obama": ("person", "former President", "US"),
+        "donald-trump": ("person", "Biden’s predecessor as President", "US"),
         "alejandro-giammattei": ("person", "Guatemalan President", "GT"),
         "us-customs-and-border-protection": ("agency", "", "US"),
         "office-of-the-united-states-trade-representative": ("agency", "", "US"),
@@ -264,7 +287,7 @@ def test_amlo_march_23_quote():
     statement = Statement.objects.get(slug="amlo-expectations-better-treatment-of-migrants")
     assert statement.text == (
         "Expectations were created that with the government of President Biden there would be a better "
-        "treatment of migrants, And this has caused Central American migrants, and also [migrants] from our "
+        "treatment of migrants, […] And this has caused Central American migrants, and also [migrants] from our "
         "country, wanting to cross the border thinking that it is easier to do so."
     )
     assert statement.kind == "quote"
@@ -380,12 +403,104 @@ def test_indicators_are_snake_case():
 
 
 def test_biden_reverses_trump_era_policies():
-    assert PolicyRelation.objects.filter(
+    reversal = PolicyRelation.objects.get(
         from_policy__slug="biden-reversal-of-trump-era-immigration-policies",
         relation="reverses",
         to_policy__slug="trump-era-hardline-immigration-policies",
-    ).exists()
+    )
+    assert "Biden reversed Trump-era, hardline immigration policies" in reversal.excerpt
+    assert reversal.source.slug == ARTICLE and "Stated" in reversal.notes
     assert Policy.objects.get(slug="trump-era-hardline-immigration-policies").status == "reversed"
+    # The article does not say which Trump-era policies were reversed: no link asserts the asylum one was.
+    assert not PolicyRelation.objects.filter(to_policy__slug="asylum-seekers-wait-in-mexico-arrangement").exists()
+
+
+def test_policy_links_cite_their_evidence_and_say_what_is_inferred():
+    links = {(r.from_policy.slug, r.relation, r.to_policy.slug): r for r in PolicyRelation.objects.all()}
+    assert len(links) == 5
+    for key, link in links.items():
+        assert link.excerpt and link.notes, key
+    deal = "us-mexico-honduras-guatemala-border-deal-2021-03"
+    for measure in ("mexico-deployment-10000-security-personnel", "mexico-doubled-migrant-detentions"):
+        link = links[(measure, "implements", deal)]
+        assert link.excerpt.startswith("In March, the U.S. struck a deal") and "Inference" in link.notes
+
+
+def test_statuses_the_article_does_not_give_are_unknown():
+    for slug in (
+        "asylum-seekers-wait-in-mexico-arrangement",
+        "trump-2019-northern-triangle-aid-cut",
+        "trump-amlo-transactional-approach-on-immigration",
+        "mexico-doubled-migrant-detentions",
+    ):
+        policy = Policy.objects.get(slug=slug)
+        assert policy.status == "unknown", slug
+        assert "Status unknown" in policy.notes or "status is unknown" in policy.notes, slug
+
+
+def test_titles_claim_only_what_the_article_says():
+    detentions = Policy.objects.get(slug="mexico-doubled-migrant-detentions")
+    assert detentions.title == "Mexico’s doubling of the number of its detentions"
+    assert "migrant" not in detentions.summary
+    assert "migrant" not in Statistic.objects.get(slug="mexico-migrant-detentions-change").title
+    for model in (Source, Event, Policy, AidPackage, Statistic):
+        assert not model.objects.filter(title__contains="June 2020").exists(), model.__name__
+
+
+def test_events_have_their_status_as_of_the_article():
+    statuses = dict(Event.objects.values_list("slug", "status"))
+    assert statuses.pop("harris-planned-visit-2021-06-07") == "planned"
+    assert set(statuses.values()) == {"held"}
+    assert "inference" in Event.objects.get(slug="harris-amlo-virtual-meeting-2021-05-07").notes
+
+
+def test_values_say_how_exact_the_article_is():
+    expected = {
+        "us-mexico-trade-goods-services-annual": ("677000000000", "more_than"),  # “More than $677 billion”
+        "us-mexico-trade-goods-services-per-day": ("1800000000", "approximately"),  # “roughly $1.8 billion”
+        "share-of-mexico-exports-bought-by-us": ("80", "approximately"),  # “roughly 80%”
+        "mexico-exports-to-us-share-of-gdp": ("39", "approximately"),  # “about 39%”
+        "migrant-encounters-busiest-month-in-nearly-two-decades": ("20", "approximately"),  # “nearly two decades”
+        "share-of-biden-aid-request-to-community-organizations": ("50", "more_than"),  # “a majority”
+        "migrant-encounters-us-mexico-border-increase-2021-03": ("71", "exact"),
+        "us-fdi-in-mexico-2019": ("100900000000", "exact"),
+    }
+    for slug, (value, qualifier) in expected.items():
+        stat = Statistic.objects.get(slug=slug)
+        assert (stat.value, stat.value_qualifier) == (Decimal(value), qualifier), slug
+    assert set(AidPackage.objects.values_list("value_qualifier", flat=True)) == {"exact"}
+
+
+def test_rankings_are_records_with_the_countries_compared():
+    expected = {
+        "mexico-top-us-trading-partner-2019": (1, {"MX", "US", "CN"}, "surpassed China as the United States’ top"),
+        "us-top-source-of-fdi-in-mexico": (1, {"US", "MX"}, "Mexico’s most important source of foreign direct"),
+        "mexico-rank-among-buyers-of-us-goods": (2, {"MX", "US", "CA"}, "than any country after Canada"),
+    }
+    for slug, (rank, countries, words) in expected.items():
+        stat = Statistic.objects.get(slug=slug)
+        assert (stat.unit, stat.value, stat.value_qualifier) == ("rank", Decimal(rank), "exact"), slug
+        assert codes(stat.countries) == countries, slug
+        assert words in stat.excerpt, slug
+    top = Statistic.objects.get(slug="mexico-top-us-trading-partner-2019")
+    assert (top.period_start, top.date_precision) == (datetime.date(2019, 1, 1), "year")
+    # The notes that held these rankings now point to their records; “after Canada” left the FDI figure.
+    assert "after Canada" not in Statistic.objects.get(slug="us-fdi-in-mexico-2019").notes
+    assert "busiest" not in Statistic.objects.get(slug="migrant-encounters-us-mexico-border-increase-2021-03").title
+
+
+def test_facts_that_had_no_record():
+    harris = Statement.objects.get(slug="harris-seeks-mexicos-continued-cooperation-on-enforcement")
+    assert (harris.speaker.slug, harris.kind) == ("kamala-harris", "paraphrase")
+    assert harris.text == "Harris is seeking Mexico’s continued cooperation on immigration enforcement"
+    amlo = Statement.objects.get(slug="amlo-courts-us-on-investment-vaccines-and-reforestation")
+    assert amlo.speaker.slug == AMLO
+    assert "foreign investment, more coronavirus vaccines" in amlo.text
+    assert slugs(amlo.policies) == {"amlo-reforestation-program", "eventual-six-month-us-work-visa"}
+    obama = Policy.objects.get(slug="biden-root-causes-role-under-obama")
+    assert slugs(obama.actors) == {"barack-obama", "joe-biden"}
+    assert obama.status == "ended"
+    assert obama.excerpt.endswith("a role Biden similarly played under former President Barack Obama.")
 
 
 def test_march_deal_and_mexicos_measures():

@@ -118,12 +118,31 @@ def statistic(source):
     )
 
 
+def link(policy, other, relation="extends", **citation):
+    """A policy link, cited like a record: it needs its source and an excerpt of it."""
+    return PolicyRelation(
+        from_policy=policy, relation=relation, to_policy=other, source=policy.source, excerpt="pledged", **citation
+    )
+
+
 @pytest.fixture
 def self_relation(policy):
-    return PolicyRelation(from_policy=policy, relation="extends", to_policy=policy)
+    return link(policy, policy)
+
+
+@pytest.fixture
+def relation(policy, other_policy):
+    return link(policy, other_policy, notes="Inference, noted.")
+
+
+@pytest.fixture
+def quote(statement):
+    statement.kind = "quote"
+    return statement
 
 
 RECORDS = ["country", "topic", "actor", "source", "event", "policy", "aid_package", "statement", "statistic"]
+RECORDS += ["relation", "quote"]
 
 
 @pytest.mark.parametrize("record", RECORDS)
@@ -189,6 +208,22 @@ INVALID = {
     "country-digit": ("country", {"code": "Q1"}, NON_FIELD_ERRORS, "two upper-case letters (ISO 3166-1 alpha-2)"),
     "iso3-short": ("country", {"iso3": "QZ"}, NON_FIELD_ERRORS, "three upper-case letters (ISO 3166-1 alpha-3)"),
     "policy-related-to-itself": ("self_relation", {}, NON_FIELD_ERRORS, "A policy cannot be related to itself."),
+    "relation-excerpt-not-in-text": ("relation", {"excerpt": "pledged twice"}, "excerpt", "does not occur verbatim"),
+    "relation-without-excerpt": ("relation", {"excerpt": ""}, "excerpt", "This field cannot be blank."),
+    "relation-without-source": ("relation", {"source": None}, "source", "This field cannot be null."),
+    "event-status-unknown": ("event", {"status": "rumoured"}, "status", "Value 'rumoured' is not a valid choice."),
+    "qualifier-unknown": ("statistic", {"value_qualifier": "roughly"}, "value_qualifier", "not a valid choice"),
+    "aid-qualifier-unknown": ("aid_package", {"value_qualifier": "roughly"}, "value_qualifier", "not a valid choice"),
+    # A quote is the speaker's words as the excerpt prints them; a split one, its parts in order.
+    "quote-not-in-excerpt": ("quote", {"text": "the leaders met"}, "text", "must occur verbatim in its excerpt"),
+    "quote-joined-without-separator": (
+        "quote",
+        {"text": "the two, leaders met"},
+        "text",
+        "must occur verbatim in its excerpt",
+    ),
+    "split-quote-out-of-order": ("quote", {"text": "leaders met […] the two"}, "text", "Part 2 of 2 of the quote"),
+    "split-quote-empty-part": ("quote", {"text": "the two […] "}, "text", "Part 2 of 2 of the quote"),
     "excerpt-not-in-text": ("event", {"excerpt": "the leaders never met"}, "excerpt", "does not occur verbatim"),
     "excerpt-error-names-the-source": ("statement", {"excerpt": "two  leaders"}, "excerpt", "“test-source”"),
     "aliases-a-string": ("actor", {"aliases": "TA"}, "aliases", "Aliases must be a list of non-empty strings."),
@@ -243,6 +278,9 @@ DB_REJECTS = [
     ("source", {"date_precision": "week"}, "source_valid_date_precision"),
     ("country", {"code": "qz"}, "country_code_is_alpha2"),
     ("country", {"iso3": "qzz"}, "country_iso3_is_alpha3"),
+    ("event", {"status": "rumoured"}, "event_valid_status"),
+    ("statistic", {"value_qualifier": "roughly"}, "statistic_valid_value_qualifier"),
+    ("aid_package", {"value_qualifier": "roughly"}, "aidpackage_valid_value_qualifier"),
 ]
 
 
@@ -260,12 +298,12 @@ def test_database_rejects_policy_related_to_itself(self_relation):
 
 def test_database_rejects_unknown_relation_kind(policy, other_policy):
     with pytest.raises(IntegrityError, match="policy_relation_valid_kind"), transaction.atomic():
-        PolicyRelation.objects.create(from_policy=policy, relation="ignores", to_policy=other_policy)
+        link(policy, other_policy, "ignores").save()
 
 
 def test_duplicate_policy_relation_is_rejected(policy, other_policy):
-    PolicyRelation.objects.create(from_policy=policy, relation="extends", to_policy=other_policy)
-    duplicate = PolicyRelation(from_policy=policy, relation="extends", to_policy=other_policy)
+    link(policy, other_policy).save()
+    duplicate = link(policy, other_policy)
     with pytest.raises(ValidationError, match="already exists"):
         duplicate.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():

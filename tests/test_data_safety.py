@@ -18,7 +18,7 @@ from policy import provenance
 from policy.api import serializers as api_serializers
 from policy.models import Policy, Topic
 
-from .api_support import editor_user
+from .api_support import editor_user, link_payload
 
 API = "/api/v1/"
 
@@ -61,7 +61,7 @@ def edited(admin_client, superuser, django_user_model):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
     policy, other = Policy.objects.order_by("pk")[:2]
-    change = {"summary": "Edited.", "topics": ["migration"], "related": [{"relation": "extends", "policy": other.slug}]}
+    change = {"summary": "Edited.", "topics": ["migration"], "related": [link_payload("extends", other.slug)]}
     assert client.patch(f"{API}policies/{policy.slug}/", change, format="json").status_code == 200
     assert client.post(f"{API}topics/", {"slug": "new-topic", "name": "New"}, format="json").status_code == 201
     assert admin_client.post(f"/admin/policy/topic/{Topic.objects.get(slug='new-topic').pk}/delete/", {"post": "yes"})
@@ -134,7 +134,7 @@ def policy_payload(slug):
         "source": source.source.slug,
         "excerpt": source.excerpt,
         "topics": ["migration"],
-        "related": [{"relation": "extends", "policy": other.slug}],
+        "related": [link_payload("extends", other.slug)],
     }
 
 
@@ -157,8 +157,8 @@ def test_an_update_whose_links_fail_changes_nothing(writer, monkeypatch):
     policy = Policy.objects.order_by("pk").first()
     monkeypatch.setattr(api_serializers.PolicySerializer, "save_links", fail)
     before = snapshot()
-    change = {"title": "Changed", "topics": ["migration"], "related": [{"relation": "extends", "policy": "x"}]}
-    change["related"][0]["policy"] = Policy.objects.exclude(pk=policy.pk).first().slug
+    other = Policy.objects.exclude(pk=policy.pk).first().slug
+    change = {"title": "Changed", "topics": ["migration"], "related": [link_payload("extends", other)]}
     assert writer.patch(f"{API}policies/{policy.slug}/", change, format="json").status_code == 500
     assert snapshot() == before
 

@@ -58,7 +58,7 @@ def write_payload(representation, serializer):
         if isinstance(value, dict):
             value = value.get("slug", value.get("code"))
         elif isinstance(value, list) and value and isinstance(value[0], dict) and "relation" in value[0]:
-            value = [{"relation": link["relation"], "policy": link["policy"]["slug"]} for link in value]
+            value = [{**link, "policy": link["policy"]["slug"], "source": link["source"]["slug"]} for link in value]
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             value = [item.get("slug", item.get("code")) for item in value]
         payload[name] = value

@@ -49,7 +49,7 @@ def statement(db):
     speaker = Actor.objects.get(slug="kamala-harris")
     source = Source.objects.order_by("pk").first()
     return Statement.objects.create(
-        slug="fts-statement", speaker=speaker, source=source, kind="quote", text=TEXT,
+        slug="fts-statement", speaker=speaker, source=source, kind="paraphrase", text=TEXT,
         excerpt=source.text[:40], said_on=datetime.date(2021, 6, 8),
     )  # fmt: skip
 
@@ -100,7 +100,7 @@ def test_writes_below_the_orm_reach_the_search(statement):
     Statement.objects.filter(pk=statement.pk).update(text="Berenjena")
     assert found({"search": "BERENJ"}) == {statement.slug}
     assert statement.slug not in found({"search": "ñalos"})
-    Statement.objects.filter(pk=statement.pk).update(kind="paraphrase")  # an unindexed column
+    Statement.objects.filter(pk=statement.pk).update(kind="quote")  # an unindexed column
     assert found({"search": "BERENJ"}) == {statement.slug}
     Statement.objects.filter(pk=statement.pk).delete()
     assert found({"search": "BERENJ"}) == set()
@@ -114,7 +114,7 @@ def test_search_combines_with_other_filters(statement):
     assert found({**both, "cursor": ""}) == {statement.slug}
     assert found({**both, "speaker": other}) == set()
     assert found({**both, "date_before": "2021-06-07"}) == set()
-    assert found({**both, "kind": "paraphrase"}) == set()
+    assert found({**both, "kind": "quote"}) == set()
 
 
 @pytest.mark.django_db

@@ -11,11 +11,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import NotFound, ValidationError
 
-from ..models import Policy, PolicyRelation
+from ..models import Policy, PolicyRelation, Source
 from .reading import Compact, CompactMany, ResourceUrls, Url, plain
 
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 UNTRACKED = {"created_at", "updated_at", "excerpt_start", "excerpt_end"}
+# What a policy link carries beside its target: its citation (policy.models.base.Citation).
+LINK_CITATION = ("excerpt", "excerpt_start", "excerpt_end", "notes")
 
 
 def parse_as_of(raw):
@@ -192,9 +194,10 @@ class HistoryReader:
             links = list(
                 PolicyRelation.history.as_of(moment)
                 .filter(from_policy_id=row["id"])
-                .values_list("relation", "to_policy_id")
+                .values("relation", "to_policy_id", "source_id", *LINK_CITATION)
             )
-            lookup.want(Policy, [pk for _, pk in links])
+            lookup.want(Policy, [link["to_policy_id"] for link in links])
+            lookup.want(Source, [link["source_id"] for link in links])
         lookup.resolve()
         result = {}
         for name in names:
@@ -207,9 +210,17 @@ class HistoryReader:
                     (lookup.compact(reader.model, pk, urls) for pk in ids), key=lambda c: str(c.get(reader.key))
                 )
             elif reader.many:  # policy links, as they stood at that moment
+                order = sorted(
+                    links, key=lambda link: (link["relation"], lookup.key(Policy, link["to_policy_id"]) or "")
+                )
                 result[name] = [
-                    {"relation": relation, "policy": lookup.compact(Policy, pk, urls)}
-                    for relation, pk in sorted(links, key=lambda link: (link[0], lookup.key(Policy, link[1]) or ""))
+                    {
+                        "relation": link["relation"],
+                        "policy": lookup.compact(Policy, link["to_policy_id"], urls),
+                        "source": lookup.compact(Source, link["source_id"], urls),
+                        **{field: link[field] for field in LINK_CITATION},
+                    }
+                    for link in order
                 ]
             elif isinstance(reader, Compact):
                 result[name] = lookup.compact(reader.model, row[f"{reader.source}_id"], urls)

@@ -122,6 +122,7 @@ class EventSerializer(RecordSerializer):
             *RECORD_FIELDS,
             "title",
             "kind",
+            "status",
             "start_date",
             "end_date",
             "date_precision",
@@ -135,23 +136,32 @@ class EventSerializer(RecordSerializer):
 
 
 class PolicyLinks(Compact):
-    """Reads a page's typed policy-to-policy links with one query."""
+    """Reads a page's typed policy-to-policy links, each with its citation, with one query."""
 
     many = True
+    citation = ("excerpt", "excerpt_start", "excerpt_end", "notes")
 
     def __init__(self):
         super().__init__("to_policy", Policy)
+        self.source = Compact("source", Source)
         self.columns = ()
 
     def fetch(self, ids, urls):
         by_owner = {}
+        columns = [self.key_column, self.label_column, *self.source.columns, *self.citation]
         rows = (
             PolicyRelation.objects.filter(from_policy_id__in=ids)
             .order_by("from_policy_id", "relation", "to_policy__slug")
-            .values_list("from_policy_id", "relation", self.key_column, self.label_column)
+            .values("from_policy_id", "relation", *columns)
         )
-        for owner, relation, key, label in rows:
-            by_owner.setdefault(owner, []).append({"relation": relation, "policy": self.compact(key, label, urls)})
+        for row in rows:
+            link = {
+                "relation": row["relation"],
+                "policy": self.value(row, urls),
+                "source": self.source.value(row, urls),
+            }
+            link.update((name, row[name]) for name in self.citation)
+            by_owner.setdefault(row["from_policy_id"], []).append(link)
         return by_owner
 
 
@@ -161,11 +171,32 @@ class PolicyLinkListSerializer(serializers.ListSerializer):
 
 
 class PolicyLinkSerializer(serializers.Serializer):
+    """A link to another policy, cited like a record: its source and the excerpt that states it."""
+
     relation = serializers.ChoiceField(choices=PolicyRelationKind.choices)
     policy = CompactRelatedField(queryset=Policy.objects.all())
+    source = CompactRelatedField(queryset=Source.objects.all())
+    excerpt = fields.CharField(help_text="The verbatim span of the source's text that states the link.")
+    excerpt_start = serializers.IntegerField(read_only=True, allow_null=True)
+    excerpt_end = serializers.IntegerField(read_only=True, allow_null=True)
+    notes = fields.CharField(required=False, allow_blank=True, default="")
 
     class Meta:
         list_serializer_class = PolicyLinkListSerializer
+
+    def validate(self, attrs):
+        # A PATCH makes nested fields optional, but a link is always written whole.
+        missing = [name for name in ("relation", "policy", "source", "excerpt") if name not in attrs]
+        if missing:
+            raise serializers.ValidationError({name: [self.error_messages["required"]] for name in missing})
+        # The link's own model check (policy.models.base.Citation): the same one every cited record runs.
+        link = PolicyRelation(to_policy=attrs["policy"], **{k: v for k, v in attrs.items() if k != "policy"})
+        try:
+            link.clean_fields(exclude=["from_policy"])
+            link.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
+        return attrs
 
 
 class PolicySerializer(RecordSerializer):
@@ -223,7 +254,9 @@ class PolicySerializer(RecordSerializer):
     def save_links(self, policy, links):
         # One create per link (not bulk_create) so each lands in the change history.
         for link in links:
-            PolicyRelation.objects.create(from_policy=policy, to_policy=link["policy"], relation=link["relation"])
+            citation = {name: link[name] for name in ("relation", "source", "excerpt")}
+            citation["notes"] = link.get("notes", "")  # a PATCH skips the field's default
+            PolicyRelation.objects.create(from_policy=policy, to_policy=link["policy"], **citation)
 
 
 class AidPackageSerializer(RecordSerializer):
@@ -235,6 +268,7 @@ class AidPackageSerializer(RecordSerializer):
             "donor",
             "recipients",
             "amount",
+            "value_qualifier",
             "currency",
             "kind",
             "status",
@@ -282,6 +316,7 @@ class StatisticSerializer(RecordSerializer):
             "title",
             "indicator",
             "value",
+            "value_qualifier",
             "unit",
             "period_start",
             "period_end",

@@ -44,6 +44,28 @@ def precision_constraint(model_name, field="date_precision"):
     )
 
 
+def choices_constraint(model_name, field, choices):
+    """The database holds a vocabulary too: a value written around the model (raw SQL, COPY) must be one."""
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": choices.values}),
+        name=f"{model_name}_valid_{field}",
+        violation_error_message=f"{field} is not one of its choices.",
+    )
+
+
+def value_qualifier_field():
+    from ..choices import ValueQualifier
+
+    return models.CharField(
+        max_length=20,
+        choices=ValueQualifier.choices,
+        default=ValueQualifier.EXACT,
+        db_default=ValueQualifier.EXACT,  # rows written around the ORM (COPY, raw SQL) are exact too
+        db_index=True,
+        help_text="How exact the figure is, as the source words it (“roughly” is approximately).",
+    )
+
+
 def date_order_constraint(model_name, start, end):
     return models.CheckConstraint(
         condition=models.Q(**{f"{start}__isnull": True})
@@ -64,12 +86,13 @@ def validate_date_for_precision(value, precision, field):
         raise ValidationError({field: "With year precision the date must be 1 January."})
 
 
-class Cited(Record):
-    """A record drawn from a source, with the verbatim excerpt that supports it.
+class Citation(models.Model):
+    """What makes a claim cited: the source it comes from and the verbatim excerpt that supports it.
 
     `excerpt_start`/`excerpt_end` are the excerpt's character offsets in the
     source's text, derived on every save (see policy.provenance) so reads never
-    have to load a source's full text to report them.
+    have to load a source's full text to report them. Records (`Cited`) and the
+    links between policies (`PolicyRelation`) share it, so one check validates both.
     """
 
     source = models.ForeignKey("policy.Source", on_delete=models.PROTECT, related_name="+")
@@ -77,6 +100,25 @@ class Cited(Record):
     excerpt_start = models.PositiveIntegerField(null=True, blank=True, editable=False)
     excerpt_end = models.PositiveIntegerField(null=True, blank=True, editable=False)
     notes = models.TextField(blank=True, help_text="Editorial notes, e.g. what in this record is inferred.")
+
+    # The columns that name a citation in reports (verify_citations, a source's dropped excerpts).
+    citation_label = ("slug",)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        from ..provenance import excerpt_error
+
+        if self.source_id is not None and self.excerpt:
+            error = excerpt_error(self.source, self.excerpt)
+            if error:
+                raise ValidationError({"excerpt": error})
+
+
+class Cited(Record, Citation):
+    """A record drawn from a source (see Citation), with its dates checked against their precision."""
 
     # Dated fields checked against date_precision by clean(); subclasses name theirs.
     precision_dated_fields = ()
@@ -88,12 +130,6 @@ class Cited(Record):
 
     def clean(self):
         super().clean()
-        from ..provenance import excerpt_error
-
-        if self.source_id is not None and self.excerpt:
-            error = excerpt_error(self.source, self.excerpt)
-            if error:
-                raise ValidationError({"excerpt": error})
         for field in self.precision_dated_fields:
             validate_date_for_precision(getattr(self, field), self.date_precision, field)
         for start, end in self.date_ranges:

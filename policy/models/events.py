@@ -2,13 +2,21 @@
 
 from django.db import models
 
-from ..choices import EventKind
-from .base import Cited, date_order_constraint, history, precision_constraint, precision_field
+from ..choices import EventKind, EventStatus
+from .base import Cited, choices_constraint, date_order_constraint, history, precision_constraint, precision_field
 
 
 class Event(Cited):
     title = models.CharField(max_length=500, db_index=True)  # ordering=title
     kind = models.CharField(max_length=20, choices=EventKind.choices, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=EventStatus.choices,
+        default=EventStatus.HELD,
+        db_default=EventStatus.HELD,  # rows written around the ORM (COPY, raw SQL) too
+        db_index=True,
+        help_text="As of the source's date: a visit it announces for later is planned.",
+    )
     start_date = models.DateField(null=True, blank=True, db_index=True)
     end_date = models.DateField(null=True, blank=True, db_index=True)
     date_precision = precision_field()
@@ -22,7 +30,11 @@ class Event(Cited):
     date_ranges = (("start_date", "end_date"),)
 
     class Meta(Cited.Meta):
-        constraints = [precision_constraint("event"), date_order_constraint("event", "start_date", "end_date")]
+        constraints = [
+            precision_constraint("event"),
+            date_order_constraint("event", "start_date", "end_date"),
+            choices_constraint("event", "status", EventStatus),
+        ]
 
     def __str__(self):
         return self.title

@@ -1,5 +1,6 @@
 """The core records: policies, aid packages, statements and statistics."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -12,8 +13,40 @@ from ..choices import (
     PolicyStatus,
     StatementKind,
     StatisticUnit,
+    ValueQualifier,
 )
-from .base import Cited, date_order_constraint, history, precision_constraint, precision_field
+from .base import (
+    Citation,
+    Cited,
+    choices_constraint,
+    date_order_constraint,
+    history,
+    precision_constraint,
+    precision_field,
+    value_qualifier_field,
+)
+
+# Joins the parts of a quote its source splits (“…,” she said. “…”): bracketed like an editor's
+# elision, so it cannot be read as the speaker's words, and no part may contain it.
+QUOTE_SEPARATOR = " […] "
+
+
+def quote_error(text, excerpt):
+    """Why a quote's text is not the speaker's words as the excerpt prints them, or None: each part
+    (the text split at QUOTE_SEPARATOR) must occur verbatim in the excerpt, in order."""
+    parts = text.split(QUOTE_SEPARATOR)
+    position = 0
+    for number, part in enumerate(parts, start=1):
+        found = excerpt.find(part, position) if part.strip() else -1
+        if found < 0 and len(parts) == 1:
+            return "A quote must occur verbatim in its excerpt."
+        if found < 0:
+            return (
+                f"Part {number} of {len(parts)} of the quote (parts are joined by “{QUOTE_SEPARATOR.strip()}”) "
+                "does not occur verbatim in the excerpt, after the parts before it."
+            )
+        position = found + len(part)
+    return None
 
 
 class Policy(Cited):
@@ -51,8 +84,11 @@ class PolicyRelationManager(models.Manager):
         return self.get(from_policy__slug=from_slug, relation=relation, to_policy__slug=to_slug)
 
 
-class PolicyRelation(models.Model):
-    """A typed link between two policies: `from_policy` reverses/replaces/extends/implements `to_policy`."""
+class PolicyRelation(Citation):
+    """A typed link between two policies: `from_policy` reverses/replaces/extends/implements `to_policy`.
+
+    The link is a claim like any record's, so it cites its source (see Citation).
+    """
 
     from_policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="relations")
     to_policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="inverse_relations")
@@ -60,6 +96,7 @@ class PolicyRelation(models.Model):
 
     objects = PolicyRelationManager()
     history = history()
+    citation_label = ("from_policy__slug", "relation", "to_policy__slug")
 
     class Meta:
         ordering = ["from_policy__slug", "relation", "to_policy__slug"]
@@ -109,6 +146,7 @@ class AidPackage(Cited):
     date_precision = precision_field()
     period_start = models.DateField(null=True, blank=True, db_index=True)
     period_end = models.DateField(null=True, blank=True, db_index=True)
+    value_qualifier = value_qualifier_field()
     channel = models.CharField(max_length=300, blank=True, help_text="How the money is delivered.")
     policy = models.ForeignKey(
         "policy.Policy", null=True, blank=True, on_delete=models.SET_NULL, related_name="aid_packages"
@@ -136,6 +174,7 @@ class AidPackage(Cited):
                 name="aidpackage_currency_iso4217",
                 violation_error_message="Currency must be an ISO 4217 code.",
             ),
+            choices_constraint("aidpackage", "value_qualifier", ValueQualifier),
         ]
         indexes = [models.Index(fields=["amount"], name="aidpackage_amount_idx")]
 
@@ -170,11 +209,19 @@ class Statement(Cited):
     def __str__(self):
         return f"{self.speaker}: {self.text[:80]}"
 
+    def clean(self):
+        super().clean()
+        if self.kind == StatementKind.QUOTE and self.text and self.excerpt:
+            error = quote_error(self.text, self.excerpt)
+            if error:
+                raise ValidationError({"text": error})
+
 
 class Statistic(Cited):
     title = models.CharField(max_length=500, db_index=True)  # ordering=title
     indicator = models.SlugField(max_length=200, db_index=True, help_text="Stable machine name of what is measured.")
     value = models.DecimalField(max_digits=24, decimal_places=4)
+    value_qualifier = value_qualifier_field()
     unit = models.CharField(max_length=20, choices=StatisticUnit.choices, db_index=True)
     period_start = models.DateField(null=True, blank=True, db_index=True)
     period_end = models.DateField(null=True, blank=True, db_index=True)
@@ -194,6 +241,7 @@ class Statistic(Cited):
         constraints = [
             precision_constraint("statistic"),
             date_order_constraint("statistic", "period_start", "period_end"),
+            choices_constraint("statistic", "value_qualifier", ValueQualifier),
         ]
         indexes = [models.Index(fields=["value"], name="statistic_value_idx")]
 

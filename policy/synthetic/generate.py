@@ -126,5 +126,6 @@ class Generator:
                 rows = [(*row, *(tuple(ids[name].get(row[0], ())) for name in arrays)) for row in rows]
             self.writer.insert(model, columns, rows)
             if kind == "policy":
-                columns = ["from_policy_id", "to_policy_id", "relation"]
+                columns = ["from_policy_id", "to_policy_id", "relation", "source_id", "excerpt"]
+                columns += ["excerpt_start", "excerpt_end", "notes"]
                 self.writer.insert(PolicyRelation, columns, batch.policy_relations)

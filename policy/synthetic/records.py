@@ -47,8 +47,9 @@ class Batch:
     def __init__(self):
         self.rows = {name: [] for name in COLUMNS}
         self.links = {}  # (model name, field name) -> [(owner id, target id)]
-        self.policy_relations = []
+        self.policy_relations = []  # (from id, to id, relation, source id, excerpt, start, end, notes)
         self.pending = []  # (kind, row) of the source being built, offsets still unknown
+        self.pending_links = []  # policy relations of that source, cited like its records
         self.paragraphs = []
 
     def link(self, model, field, owner, targets):
@@ -58,6 +59,10 @@ class Batch:
         self.pending.append((kind, row))
         self.paragraphs.append(excerpt)
 
+    def cite_link(self, row, excerpt):
+        self.pending_links.append((*row, excerpt))
+        self.paragraphs.append(excerpt)
+
     def close_source(self, source_row, text):
         """Place each excerpt: its offsets are where it first occurs in the finished text."""
         self.rows["source"].append((*source_row[:10], text, ""))
@@ -65,7 +70,10 @@ class Batch:
             excerpt = row[EXCERPT]
             start = text.find(excerpt)
             self.rows[kind].append((*row[:EXCERPT_START], start, start + len(excerpt), *row[EXCERPT_START + 2 :]))
-        self.pending, self.paragraphs = [], []
+        for *link, excerpt in self.pending_links:
+            start = text.find(excerpt)
+            self.policy_relations.append((*link, source_row[0], excerpt, start, start + len(excerpt), ""))
+        self.pending, self.pending_links, self.paragraphs = [], [], []
 
 
 class SourceBuilder:
@@ -148,7 +156,7 @@ class SourceBuilder:
         if self.g.recent_policies and rng.random() < 0.15:
             target = rng.choice(self.g.recent_policies)
             relation = rng.choice(["reverses", "replaces", "extends", "implements"])
-            batch.policy_relations.append((policy_id, target, relation))
+            batch.cite_link((policy_id, target, relation), f"The {title} {relation} an earlier policy.")
         self.g.remember("recent_policies", policy_id)
 
     def aid_package(self, batch, aid_id):

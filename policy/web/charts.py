@@ -205,7 +205,8 @@ def largest_packages(packages, status_labels, link):
             {
                 "label": package["title"],
                 "magnitude": float(package["amount"]),
-                "value": f"{money(package['amount'], package['currency'])} · {status_labels[package['status']]}",
+                "value": f"{money(package['amount'], package['currency'], package['value_qualifier'])} · "
+                f"{status_labels[package['status']]}",
                 "colour": STATUS_COLOURS[package["status"]],
                 "href": link(package["slug"]),
                 "title": package["title"],
@@ -225,7 +226,7 @@ def statistics_by_unit(units, figures, unit_labels, link):
                 {
                     "label": figure["title"],
                     "magnitude": abs(float(figure["value"])),
-                    "value": quantity(figure["value"], unit["unit"]),
+                    "value": quantity(figure["value"], unit["unit"], figure["value_qualifier"]),
                     "colour": UNIT_COLOURS.get(unit["unit"], "#555"),
                     "href": link(figure["slug"]),
                     "title": figure["title"],

@@ -2,10 +2,19 @@
 
 from decimal import Decimal
 
-from ..choices import DatePrecision
+from ..choices import DatePrecision, ValueQualifier
 
 SCALES = ((Decimal(10) ** 12, "trillion"), (Decimal(10) ** 9, "billion"), (Decimal(10) ** 6, "million"))
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "MXN": "MX$", "CAD": "CA$"}
+# “roughly 80%” reads ≈ 80%, “more than $677 billion” > $677 billion.
+QUALIFIER_SIGNS = {
+    ValueQualifier.EXACT: "",
+    ValueQualifier.APPROXIMATELY: "≈ ",
+    ValueQualifier.MORE_THAN: "> ",
+    ValueQualifier.LESS_THAN: "< ",
+    ValueQualifier.AT_LEAST: "≥ ",
+    ValueQualifier.AT_MOST: "≤ ",
+}
 
 
 def date_with_precision(value, precision=DatePrecision.DAY):
@@ -46,21 +55,28 @@ def short_number(value):
     return plain_number(value)
 
 
-def money(amount, currency):
+def money(amount, currency, qualifier=ValueQualifier.EXACT):
     if amount is None:
         return "amount not given"
     sign = CURRENCY_SIGNS.get(currency)
-    return f"{sign}{short_number(amount)}" if sign else f"{short_number(amount)} {currency}"
+    text = f"{sign}{short_number(amount)}" if sign else f"{short_number(amount)} {currency}"
+    return f"{QUALIFIER_SIGNS.get(qualifier, '')}{text}"
 
 
-def quantity(value, unit):
-    """A statistic's value in its unit: '71%', '$677 billion', '10,000 persons', '×2'."""
+def quantity(value, unit, qualifier=ValueQualifier.EXACT):
+    """A statistic's value in its unit, as exact as its source: '71%', '> $677 billion', '≈ 80%', '×2', 'rank 1'."""
+    if unit == "usd":
+        return money(value, "USD", qualifier)
+    return f"{QUALIFIER_SIGNS.get(qualifier, '')}{unqualified_quantity(value, unit)}"
+
+
+def unqualified_quantity(value, unit):
     if unit == "percent":
         return f"{plain_number(value)}%"
-    if unit == "usd":
-        return money(value, "USD")
     if unit == "ratio":
         return f"×{plain_number(value)}"
     if unit == "count":
         return short_number(value)
+    if unit == "rank":
+        return f"rank {plain_number(value)}"
     return f"{short_number(value)} {unit}"

@@ -135,7 +135,7 @@ def largest_packages(currency):
     return list(
         AidPackage.objects.filter(amount__isnull=False, currency=currency)
         .order_by("-amount", "slug")
-        .values("slug", "title", "amount", "currency", "status")[:LARGEST_PACKAGES]
+        .values("slug", "title", "amount", "value_qualifier", "currency", "status")[:LARGEST_PACKAGES]
     )
 
 
@@ -156,5 +156,5 @@ def largest_figures(units):
     return list(
         Statistic.objects.filter(reduce(or_, per_unit))
         .order_by("unit", "-value", "slug")
-        .values("slug", "title", "value", "unit")
+        .values("slug", "title", "value", "value_qualifier", "unit")
     )

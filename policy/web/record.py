@@ -100,9 +100,10 @@ def field_value(f, record):
         precision = record.date_precision if f.name in precision_fields(type(record)) else "day"
         return {"text": date_with_precision(value, precision)}
     if f.name == "amount":
-        return {"text": f"{money(value, record.currency)} ({plain_number(value)} {record.currency})"}
+        shown = money(value, record.currency, record.value_qualifier)
+        return {"text": f"{shown} ({plain_number(value)} {record.currency})"}
     if f.name == "value" and hasattr(record, "unit"):
-        return {"text": f"{quantity(value, record.unit)} ({plain_number(value)})"}
+        return {"text": f"{quantity(value, record.unit, record.value_qualifier)} ({plain_number(value)})"}
     if kind == "URLField":
         return {"url": safe_url(value), "text": value}
     if kind == "TextField":
@@ -171,11 +172,14 @@ def reverse_relations(resource, record):
 
 
 def policy_links(record):
-    """Typed links between policies, both directions, in one query."""
+    """Typed links between policies, both directions, each with its citation, in one query."""
     links = (
         PolicyRelation.objects.filter(Q(from_policy=record) | Q(to_policy=record))
-        .select_related("from_policy", "to_policy")
-        .only("relation", "from_policy__slug", "from_policy__title", "to_policy__slug", "to_policy__title")
+        .select_related("from_policy", "to_policy", "source")
+        .only(
+            *("relation", "excerpt", "notes", "from_policy__slug", "from_policy__title"),
+            *("to_policy__slug", "to_policy__title", "source__slug", "source__title"),
+        )
         .order_by("relation", "pk")
     )
     result = []
@@ -183,7 +187,8 @@ def policy_links(record):
         outgoing = link.from_policy_id == record.pk
         other = link.to_policy if outgoing else link.from_policy
         verb = link.get_relation_display().lower() if outgoing else INVERSE.get(link.relation, link.relation)
-        result.append({"verb": verb, **link_to(other)})
+        cited = {"excerpt": link.excerpt, "notes": link.notes, "source": link_to(link.source)}
+        result.append({"verb": verb, **link_to(other), **cited})
     return result
 
 

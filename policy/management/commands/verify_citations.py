@@ -4,13 +4,11 @@ Records stream ordered by source, so only one source's text is held at a time an
 the columns the check needs are fetched: it runs in constant memory on any table size.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import Truncator
 
 from policy.models import Source
-from policy.models.base import Cited
-from policy.provenance import locate_excerpt
+from policy.provenance import citation_name, cited_models, locate_excerpt
 
 
 class Command(BaseCommand):
@@ -20,7 +18,7 @@ class Command(BaseCommand):
         checked = mismatches = unchecked = 0
         for model in cited_models():
             source_id, source_slug, text = None, "", ""
-            for slug, row_source_id, excerpt, start, end in citation_rows(model):
+            for row_source_id, excerpt, start, end, *label in citation_rows(model):
                 if row_source_id != source_id:
                     source_id = row_source_id
                     source_slug, text = Source.objects.values_list("slug", "text").get(pk=source_id)
@@ -32,19 +30,16 @@ class Command(BaseCommand):
                 if problem:
                     mismatches += 1
                     excerpt = Truncator(" ".join(excerpt.split())).chars(80)
-                    self.stdout.write(f"{model.__name__} {slug}: {problem} in source {source_slug}: “{excerpt}”")
+                    name = citation_name(label)
+                    self.stdout.write(f"{model.__name__} {name}: {problem} in source {source_slug}: “{excerpt}”")
         summary = f"Checked {checked} citations: {mismatches} mismatches, {unchecked} unchecked (no source text)."
         self.stdout.write(summary)
         if mismatches:
             raise CommandError(f"{mismatches} citation(s) do not match their source's text.")
 
 
-def cited_models():
-    return [model for model in apps.get_app_config("policy").get_models() if issubclass(model, Cited)]
-
-
 def citation_rows(model):
-    fields = ("slug", "source_id", "excerpt", "excerpt_start", "excerpt_end")
+    fields = ("source_id", "excerpt", "excerpt_start", "excerpt_end", *model.citation_label)
     return model.objects.order_by("source_id", "pk").values_list(*fields).iterator(chunk_size=2000)
 
 
