@@ -302,3 +302,71 @@ def test_source_text_edit_moves_the_cited_offsets(admin_client):
     moved = type(record).objects.get(pk=record.pk)
     assert (moved.excerpt_start, moved.excerpt_end) == (record.excerpt_start + 15, record.excerpt_end + 15)
     call_command("verify_citations", verbosity=0)
+
+
+# Issue 13: the fields that say how exact a value is and where an event stood, and cited policy links.
+
+
+@pytest.mark.parametrize(
+    "model, query, expected",
+    [
+        (policy.models.Statistic, {"value_qualifier__exact": "approximately"}, 4),
+        (policy.models.Statistic, {"value_qualifier__exact": "more_than"}, 2),
+        (policy.models.AidPackage, {"value_qualifier__exact": "exact"}, 4),
+        (policy.models.Event, {"status__exact": "planned"}, 1),
+    ],
+)
+def test_changelists_filter_by_qualifier_and_status(admin_client, model, query, expected):
+    response = admin_client.get(url(model, "changelist"), query)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == expected
+    assert model.objects.filter(**query).count() == expected
+
+
+def link_formset(response):
+    return next(i.formset for i in response.context["inline_admin_formsets"] if i.formset.fk.name == "from_policy")
+
+
+def test_a_policys_links_are_edited_with_their_citation(admin_client):
+    policy_ = policy.models.Policy.objects.get(slug="biden-reversal-of-trump-era-immigration-policies")
+    change_url = url(policy.models.Policy, "change", policy_.pk)
+    response = admin_client.get(change_url)
+    formset = link_formset(response)
+    assert {"source", "excerpt", "notes"} <= set(formset.forms[0].fields)
+    assert "after Biden reversed Trump-era" in response.text
+
+    data = rendered_form_data(response)
+    response = admin_client.post(change_url, {**data, f"{formset.prefix}-0-excerpt": BAD_EXCERPT, "_save": "Save"})
+
+    assert response.status_code == 200
+    assert "does not occur verbatim" in str(link_formset(response).errors)
+    assert not policy.models.PolicyRelation.objects.filter(excerpt=BAD_EXCERPT).exists()
+
+
+def test_a_policy_link_page_refuses_an_excerpt_not_in_the_source(admin_client):
+    link = policy.models.PolicyRelation.objects.order_by("pk").first()
+    change_url = url(policy.models.PolicyRelation, "change", link.pk)
+    response = admin_client.get(change_url)
+    assert "Excerpt in context" in response.text
+    data = rendered_form_data(response)
+
+    response = admin_client.post(change_url, {**data, "excerpt": BAD_EXCERPT, "_save": "Save"})
+
+    assert response.status_code == 200
+    assert "does not occur verbatim" in response.context["adminform"].form.errors["excerpt"][0]
+    link.refresh_from_db()
+    assert link.excerpt != BAD_EXCERPT
+
+
+def test_a_quote_the_admin_saves_is_words_its_excerpt_prints(admin_client):
+    quote = policy.models.Statement.objects.get(slug="amlo-expectations-better-treatment-of-migrants")
+    change_url = url(policy.models.Statement, "change", quote.pk)
+    data = rendered_form_data(admin_client.get(change_url))
+    joined = quote.text.replace(" […] ", " ")  # the join the audit found: words said nowhere
+
+    response = admin_client.post(change_url, {**data, "text": joined, "_save": "Save"})
+
+    assert response.status_code == 200
+    assert "must occur verbatim" in response.context["adminform"].form.errors["text"][0]
+    response = admin_client.post(change_url, {**data, "_save": "Save"})
+    assert response.status_code == 302, form_errors(response)

@@ -4,6 +4,9 @@ The expected answers are read off the fixtures (fixtures/*.json, from USA Today'
 article on Biden, Harris and López Obrador).
 """
 
+import csv
+import io
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -192,3 +195,21 @@ def test_policies_involving_the_northern_triangle():
     ]
     deal = found["us-mexico-honduras-guatemala-border-deal-2021-03"]
     assert {country["code"] for country in deal["countries"]} == {"MX", "HN", "GT"}
+
+
+def test_the_csv_export_carries_qualifiers_and_statuses():
+    def rows(route, **params):
+        response = APIClient().get(f"/api/v1/{route}/", {"format": "csv", **params})
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+        text = b"".join(response.streaming_content).decode()
+        return {row["slug"]: row for row in csv.DictReader(io.StringIO(text))}
+
+    bounded = rows("statistics", value_qualifier="more_than")
+    assert {slug: (row["value"], row["value_qualifier"]) for slug, row in bounded.items()} == {
+        "us-mexico-trade-goods-services-annual": ("677000000000.0000", "more_than"),
+        "share-of-biden-aid-request-to-community-organizations": ("50.0000", "more_than"),
+    }
+    assert {row["status"] for row in rows("events", status="planned").values()} == {"planned"}
+    assert {row["value_qualifier"] for row in rows("aid-packages").values()} == {"exact"}
+    links = rows("policies", status="in_effect")["biden-reversal-of-trump-era-immigration-policies"]["related"]
+    assert links == "reverses:trump-era-hardline-immigration-policies"

@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from policy.models import Statement, Topic
@@ -162,3 +163,17 @@ def test_history_query_count_does_not_grow_with_entries(client, editor):
         return len(captured)
 
     assert queries(1) == queries(1000)
+
+
+def test_a_policy_as_it_was_shows_its_links_with_their_citations(client, editor):
+    url = "/api/v1/policies/biden-reversal-of-trump-era-immigration-policies/"
+    now = client.get(url).json()
+    loaded = timezone.now().isoformat()
+    # An editor drops the link afterwards; the record as it was still shows it, cited as it was.
+    assert editor.patch(url, {"related": []}, format="json").status_code == 200
+    then = client.get(url, {"as_of": loaded}).json()
+    assert client.get(url).json()["related"] == []
+    assert then["related"] == now["related"]
+    (link,) = then["related"]
+    assert (link["relation"], link["source"]["slug"]) == ("reverses", "usa-today-biden-mexico-2021-05-07")
+    assert "Biden reversed Trump-era" in link["excerpt"] and link["notes"].startswith("Stated")

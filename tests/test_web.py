@@ -307,3 +307,41 @@ def test_lists_page_by_key(client):
 def test_favicon_redirects_to_the_static_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301 and response["Location"].endswith("policy/favicon.svg")
+
+
+# Issue 13: values as exact as the article, events as of it, policy links with their evidence.
+
+
+@pytest.mark.parametrize(
+    "slug, shown",
+    [
+        ("share-of-mexico-exports-bought-by-us", "≈ 80% (80)"),  # “roughly 80%”
+        ("us-mexico-trade-goods-services-annual", "&gt; $677 billion (677,000,000,000)"),  # “More than”
+        ("us-mexico-trade-goods-services-per-day", "≈ $1.8 billion"),  # “roughly $1.8 billion per day”
+        ("mexico-rank-among-buyers-of-us-goods", "rank 2 (2)"),  # “after Canada”
+        ("us-fdi-in-mexico-2019", "$100.9 billion (100,900,000,000)"),  # exact: no sign
+    ],
+)
+def test_a_figure_reads_as_exact_as_its_source(client, slug, shown):
+    html = client.get(f"/statistics/{slug}/").content.decode()
+    assert shown in html
+
+
+def test_home_figures_carry_their_qualifiers(client):
+    html = client.get("/").content.decode()
+    assert "&gt; $677 billion" in html and "≈ 80%" in html and "rank 1" in html
+
+
+def test_a_planned_event_says_so(client):
+    html = client.get("/events/harris-planned-visit-2021-06-07/").content.decode()
+    assert re.search(r"<dt>Status</dt>\s*<dd>\s*Planned\s*</dd>", html)
+    held = client.get("/events/amlo-press-conference-2021-03-23/").content.decode()
+    assert re.search(r"<dt>Status</dt>\s*<dd>\s*Held\s*</dd>", held)
+
+
+def test_policy_links_show_their_citation(client):
+    html = client.get("/policies/mexico-deployment-10000-security-personnel/").content.decode()
+    assert "Implements" in html
+    assert "In March, the U.S. struck a deal with Mexico, Honduras and Guatemala" in html
+    assert "Inference: the article reports the deployment right after the deal" in html
+    assert f'href="/sources/{ARTICLE}/"' in html
