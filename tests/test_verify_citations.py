@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from policy.models import Event, Source
+from policy.models import Event, Source, Statement
 from policy.provenance import cited_models
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,17 @@ def test_stored_offsets_that_disagree_fail(model):
         call_command("verify_citations", stdout=out)
     line = f"{model.__name__} {name_of(record)}: stored offsets {record.excerpt_start + 1}–{record.excerpt_end}"
     assert line in out.getvalue()
+
+
+def test_a_quote_its_excerpt_does_not_print_fails_naming_it():
+    """`loaddata` skips the models' validation, so the command checks the quote rule too."""
+    quote = Statement.objects.get(slug="rothkopf-amlo-populist-nationalistic-thrust")
+    Statement.objects.filter(pk=quote.pk).update(text=quote.text.replace(" […] ", " "))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"^1 quote\(s\) are not words their excerpt prints\.$"):
+        call_command("verify_citations", stdout=out)
+    assert "Statement rothkopf-amlo-populist-nationalistic-thrust: A quote must occur verbatim" in out.getvalue()
+    assert "Checked 68 citations: 0 mismatches" in out.getvalue()
 
 
 def test_a_long_excerpt_is_printed_on_one_short_line():
