@@ -214,15 +214,34 @@ REST_FRAMEWORK = {
     ],
 }
 
-# Requests per client: "<n>/<second|minute|hour|day>", or "off". Anonymous clients are counted by IP
-# address (behind a proxy, DRF's NUM_PROXIES decides which address), signed-in ones by user.
-THROTTLE_RATES = {
-    scope: None if rate.strip().lower() in ("", "off", "none") else rate.strip()
-    for scope, rate in (
-        ("anon", os.environ.get("THROTTLE_ANON", "120/minute")),
-        ("user", os.environ.get("THROTTLE_USER", "1200/minute")),
-    )
+# Requests per client: "<n>/<second|minute|hour|day>", or "off". Anonymous clients are counted by
+# address, signed-in ones by user; `login` counts sign-in attempts (token endpoint and admin) per
+# address and per username; `expensive` counts an anonymous client's searches, whole-list CSV
+# exports and deep pages (policy.api.throttling). Production's defaults protect a public server;
+# development's stay out of the way of one person's scripts (issue #11, item 21).
+THROTTLE_DEFAULTS = {  # scope: (variable, production, development)
+    "anon": ("THROTTLE_ANON", "120/minute", "off"),
+    "user": ("THROTTLE_USER", "1200/minute", "off"),
+    "login": ("THROTTLE_LOGIN", "5/minute", "30/minute"),
+    "expensive": ("THROTTLE_EXPENSIVE", "30/minute", "off"),
 }
+THROTTLE_RATES = {}
+for _scope, (_variable, _production, _development) in THROTTLE_DEFAULTS.items():
+    _rate = os.environ.get(_variable, _production if PRODUCTION else _development).strip()
+    THROTTLE_RATES[_scope] = None if _rate.lower() in ("", "off", "none") else _rate
+
+
+def env_count(name, default):
+    raw = os.environ.get(name, str(default)).strip()
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} is “{raw}”; set it to a whole number (0 or more).")
+    return int(raw)
+
+
+# How many proxies in front of the app append to X-Forwarded-For: 0 (the default) takes the
+# client's address from the socket, so a forged header cannot make one client many (issue #11,
+# item 2); behind nginx alone, 1.
+REST_FRAMEWORK["NUM_PROXIES"] = env_count("NUM_PROXIES", 0)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Records API",

@@ -38,7 +38,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def no_throttling(settings):
     # The suite sends thousands of requests a minute from one address; tests/test_throttling.py sets low rates.
-    settings.THROTTLE_RATES = {"anon": None, "user": None}
+    settings.THROTTLE_RATES = {"anon": None, "user": None, "login": None, "expensive": None}
 
 
 @pytest.fixture
