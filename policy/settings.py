@@ -205,7 +205,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "policy.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "policy.api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
-    "DEFAULT_THROTTLE_CLASSES": ["policy.api.throttling.AnonRateThrottle", "policy.api.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "policy.api.throttling.AnonRateThrottle",
+        "policy.api.throttling.UserRateThrottle",
+        "policy.api.throttling.ExpensiveRateThrottle",
+    ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "policy.api.renderers.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "policy.api.parsers.JSONParser",
@@ -242,6 +246,13 @@ def env_count(name, default):
 # client's address from the socket, so a forged header cannot make one client many (issue #11,
 # item 2); behind nginx alone, 1.
 REST_FRAMEWORK["NUM_PROXIES"] = env_count("NUM_PROXIES", 0)
+
+# Paging by number skips rows one by one: a page that would skip more than MAX_PAGE_OFFSET rows is
+# a 400 pointing to `cursor=`, which costs the same at any depth (issue #11, item 13). From
+# EXPENSIVE_PAGE_OFFSET rows on, an anonymous client's page counts against THROTTLE_EXPENSIVE.
+MAX_PAGE_OFFSET = env_count("MAX_PAGE_OFFSET", 10_000)
+EXPENSIVE_PAGE_OFFSET = env_count("EXPENSIVE_PAGE_OFFSET", 1_000)
+
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Records API",

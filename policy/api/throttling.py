@@ -29,6 +29,44 @@ class UserRateThrottle(SettingsRate, throttling.UserRateThrottle):
     pass
 
 
+def whole_number(raw, default):
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else default
+
+
+def page_offset(request):
+    """Rows a page-number request asks to skip, read leniently (the paginator validates); a page
+    too long to read, or `page=last` (only the count knows where it is), counts as deep."""
+    params = request.query_params
+    page = params.get("page", "1")
+    if page == "last" or (page.isdigit() and len(page) > 9):
+        return settings.EXPENSIVE_PAGE_OFFSET
+    size = min(whole_number(params.get("page_size", ""), settings.REST_FRAMEWORK["PAGE_SIZE"]), 1000)
+    return max(whole_number(page, 1) - 1, 0) * size
+
+
+def is_expensive(request):
+    """A search, a whole-list CSV export or a deep page: the reads whose cost grows with the table."""
+    params = request.query_params
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if params.get("search", "").strip():
+        return True
+    renderer = getattr(request, "accepted_renderer", None)
+    if renderer is not None and renderer.format == "csv" and not {"page", "page_size", "cursor"} & set(params):
+        return True
+    return page_offset(request) >= settings.EXPENSIVE_PAGE_OFFSET
+
+
+class ExpensiveRateThrottle(AnonRateThrottle):
+    """An anonymous client's expensive reads, by address, on top of its overall rate: a few
+    hundred milliseconds each at scale, they would otherwise be 120 a minute too."""
+
+    scope = "expensive"
+
+    def allow_request(self, request, view):
+        return not is_expensive(request) or super().allow_request(request, view)
+
+
 def submitted_username(request):
     """The username a sign-in request names ('' if none): from DRF's parsed body or a form post."""
     data = request.data if isinstance(request, Request) else request.POST
