@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test fuzz bench lint migrate seed fixtures venv clean
+.PHONY: serve test fuzz bench stall lint migrate seed fixtures venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ BENCH_ARGS ?=
 bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Stalled CSV exports against gunicorn: ordinary requests timed while they stall (bench/stall.py).
+STALL_ARGS ?=
+stall: $(STAMP)
+	$(BIN)/python -m bench.stall $(STALL_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -12,7 +12,9 @@ Everything environment-specific is read here, once. Two modes, chosen by DJANGO_
 `DATABASE_URL` switches either mode to PostgreSQL (or any database dj-database-url understands).
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -253,6 +255,15 @@ REST_FRAMEWORK["NUM_PROXIES"] = env_count("NUM_PROXIES", 0)
 MAX_PAGE_OFFSET = env_count("MAX_PAGE_OFFSET", 10_000)
 EXPENSIVE_PAGE_OFFSET = env_count("EXPENSIVE_PAGE_OFFSET", 1_000)
 
+# Whole-list CSV exports streaming at once (policy/api/exports.py): per process, and per client
+# across the processes of one server (lock files in EXPORT_LOCK_DIR); a client that reads nothing
+# for EXPORT_WRITE_TIMEOUT seconds is disconnected (under gunicorn). 0 turns a limit off.
+EXPORTS_PER_PROCESS = env_count("EXPORTS_PER_PROCESS", 2)
+EXPORTS_PER_CLIENT = env_count("EXPORTS_PER_CLIENT", 2)
+EXPORT_WRITE_TIMEOUT = env_count("EXPORT_WRITE_TIMEOUT", 30)
+EXPORT_LOCK_DIR = os.environ.get("EXPORT_LOCK_DIR") or os.path.join(
+    tempfile.gettempdir(), f"policy-exports-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Records API",
