@@ -86,3 +86,11 @@ def test_under_gunicorn_an_export_gets_a_write_timeout(db, limits):
     with ours, theirs:
         response = export("10.0.3.1", **{"gunicorn.socket": ours})
         assert response.status_code == 200 and ours.gettimeout() == 7
+
+
+def test_an_unusable_lock_directory_is_logged_not_a_500(db, limits, tmp_path, caplog):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    limits.EXPORT_LOCK_DIR = str(blocker / "exports")  # a directory inside a file cannot exist
+    assert export("10.0.4.1").status_code == 200
+    assert "cannot lock a file" in caplog.text

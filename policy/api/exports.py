@@ -18,6 +18,7 @@ No slot: 429 with `Retry-After`. 0 turns a limit off.
 
 import fcntl
 import hashlib
+import logging
 import os
 import threading
 
@@ -29,6 +30,7 @@ from .throttling import AnonRateThrottle
 RETRY_AFTER = 30  # seconds: about what a filtered export takes to finish
 CLIENT_BUCKETS = 4096  # lock files per slot number: clients whose keys share a bucket share a cap
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _streaming = 0  # exports this process is streaming now
 
@@ -84,7 +86,11 @@ class Slot:
             raise Throttled(RETRY_AFTER, "This server is streaming as many CSV exports as it allows; try again soon.")
         self.counted = True
         if settings.EXPORTS_PER_CLIENT:
-            self.file = client_slot(client_key(request))
+            try:
+                self.file = client_slot(client_key(request))
+            except OSError:  # EXPORT_LOCK_DIR unusable: the process cap still holds; say so, don't fail
+                logger.exception("CSV export slots: cannot lock a file in %s", settings.EXPORT_LOCK_DIR)
+                return
             if self.file is None:
                 self.release()
                 raise Throttled(
