@@ -11,7 +11,7 @@ server (issue #11, item 6; bench/stall.py measures both).
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")  # gunicorn's own default; behind a balancer, --bind
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
 worker_class = "gthread"
 threads = max(int(os.environ.get("GUNICORN_THREADS", 4)), int(os.environ.get("EXPORTS_PER_PROCESS", 2)) + 2)

@@ -3,6 +3,7 @@ processes, a few per process, so clients that never read cannot take every worke
 item 6: two stalled anonymous exports had stopped a server). bench/stall.py shows it on gunicorn."""
 
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -94,3 +95,12 @@ def test_an_unusable_lock_directory_is_logged_not_a_500(db, limits, tmp_path, ca
     limits.EXPORT_LOCK_DIR = str(blocker / "exports")  # a directory inside a file cannot exist
     assert export("10.0.4.1").status_code == 200
     assert "cannot lock a file" in caplog.text
+
+
+def test_gunicorn_workers_keep_threads_for_ordinary_requests(monkeypatch):
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    monkeypatch.setenv("EXPORTS_PER_PROCESS", "6")
+    config = runpy.run_path(os.path.join(ROOT, "gunicorn.conf.py"))
+    assert config["worker_class"] == "gthread"
+    assert config["threads"] == 8  # two more than a process may spend on exports
+    assert config["bind"] == "127.0.0.1:8000"
