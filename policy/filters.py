@@ -132,7 +132,8 @@ class RecordFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="Case-insensitive text search over the record's text and related names.",
+        help_text="Case-insensitive text search over the record's text and related names. Anonymous clients "
+        "give at least 3 characters on policies, aid packages, statements, statistics, events and sources.",
     )
 
     search_fields = ()

@@ -72,6 +72,10 @@ class Rows:
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
+    page_query_description = (
+        "A page number from 1, or `last`. A page that would skip more than 10,000 rows (MAX_PAGE_OFFSET) "
+        "is a 400 saying how to reach it: on a list, `cursor=`."
+    )
     cursor_query_param = "cursor"
 
     def get_page_size(self, request):
