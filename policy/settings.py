@@ -154,6 +154,20 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
     )
 }
+# Sign-in attempts (policy/api/throttling.py) must be one count for all of a server's workers, or
+# each gunicorn worker would allow its own 5 a minute: without Redis they are kept in files.
+SERVER_STATE_DIR = os.path.join(
+    tempfile.gettempdir(), f"policy-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+)
+CACHES["sign_in"] = (
+    dict(CACHES["default"])
+    if os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("SIGN_IN_CACHE_DIR") or os.path.join(SERVER_STATE_DIR, "sign-in"),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+)
 # How long a list's `count` may be reused; any committed write through Django retires it sooner.
 COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
 
@@ -261,9 +275,7 @@ EXPENSIVE_PAGE_OFFSET = env_count("EXPENSIVE_PAGE_OFFSET", 1_000)
 EXPORTS_PER_PROCESS = env_count("EXPORTS_PER_PROCESS", 2)
 EXPORTS_PER_CLIENT = env_count("EXPORTS_PER_CLIENT", 2)
 EXPORT_WRITE_TIMEOUT = env_count("EXPORT_WRITE_TIMEOUT", 30)
-EXPORT_LOCK_DIR = os.environ.get("EXPORT_LOCK_DIR") or os.path.join(
-    tempfile.gettempdir(), f"policy-exports-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
-)
+EXPORT_LOCK_DIR = os.environ.get("EXPORT_LOCK_DIR") or os.path.join(SERVER_STATE_DIR, "exports")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Records API",

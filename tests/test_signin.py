@@ -2,8 +2,12 @@
 login alike (one count for both): beyond the limit even the right password is refused, with 429
 and `Retry-After`, so guessing costs minutes per handful of tries (issue #11, items 1 and 12)."""
 
+import os
+import subprocess
+import sys
+
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 TOKEN = "/api/v1/auth/token/"
@@ -13,10 +17,10 @@ PASSWORD = "right-horse-battery"
 
 @pytest.fixture
 def login_rate(settings):
-    cache.clear()
+    caches["sign_in"].clear()
     settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "login": "5/minute"}
     yield
-    cache.clear()
+    caches["sign_in"].clear()
 
 
 @pytest.fixture
@@ -90,3 +94,23 @@ def test_token_and_admin_guesses_share_one_count(client, editor, login_rate):
     assert [admin_login(client, "wrong").status_code for _ in range(2)] == [200] * 2
     assert admin_login(client, PASSWORD).status_code == 429
     assert guess(api, PASSWORD).status_code == 429
+
+
+def test_attempts_made_through_another_process_count_here(editor, login_rate):
+    # gunicorn's workers are processes: each counting on its own would allow workers × 5 guesses.
+    guesser = (
+        "from django.test import RequestFactory; from policy.api.throttling import sign_in_wait; "
+        "print([sign_in_wait(RequestFactory().post('/admin/login/', {'username': 'editor'}, REMOTE_ADDR='10.9.9.9')) "
+        "for _ in range(5)])"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "policy.settings", "THROTTLE_LOGIN": "5/minute"}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {guesser}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == "[None, None, None, None, None]", result.stderr
+    assert guess(APIClient(), PASSWORD, REMOTE_ADDR="10.9.9.8").status_code == 429  # the username's count
+    assert guess(APIClient(), PASSWORD, username="other", REMOTE_ADDR="10.9.9.9").status_code == 429  # the address's

@@ -8,10 +8,15 @@ None means no limit. Over the limit: 429 with `Retry-After` (seconds). A client'
 socket's unless REST_FRAMEWORK["NUM_PROXIES"] says how many proxies' X-Forwarded-For to trust.
 """
 
+import contextlib
+import fcntl
 import hashlib
+import os
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
 from rest_framework import throttling
 from rest_framework.request import Request
 
@@ -74,21 +79,47 @@ def submitted_username(request):
     return value.strip().casefold() if isinstance(value, str) else ""
 
 
-class SignInAddressThrottle(SettingsRate, throttling.SimpleRateThrottle):
-    """Sign-in attempts from one address, to any username. Works on a plain Django request too
-    (the admin login), so the token endpoint and the admin share one count."""
+@contextlib.contextmanager
+def sign_in_lock(cache):
+    """Around a sign-in count's read and write: exclusive across the server's processes when the
+    count is kept in files (Redis, where it is shared anyway, needs no lock here)."""
+    if not isinstance(cache, FileBasedCache):
+        yield
+        return
+    os.makedirs(cache._dir, mode=0o700, exist_ok=True)
+    with open(os.path.join(cache._dir, "lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+class SignInThrottle(SettingsRate, throttling.SimpleRateThrottle):
+    """Sign-in attempts, counted in the "sign_in" cache: one count for every worker of a server
+    (settings.CACHES), so five gunicorn workers do not allow five times the rate."""
 
     scope = "login"
+
+    @property
+    def cache(self):
+        return caches["sign_in"]
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        with sign_in_lock(self.cache):
+            return super().allow_request(request, view)
+
+
+class SignInAddressThrottle(SignInThrottle):
+    """Sign-in attempts from one address, to any username. Works on a plain Django request too
+    (the admin login), so the token endpoint and the admin share one count."""
 
     def get_cache_key(self, request, view):
         return f"throttle_login_address_{self.get_ident(request)}"
 
 
-class SignInUsernameThrottle(SettingsRate, throttling.SimpleRateThrottle):
+class SignInUsernameThrottle(SignInThrottle):
     """Sign-in attempts at one username, from any address: spreading guesses over many
     addresses does not multiply them."""
-
-    scope = "login"
 
     def get_cache_key(self, request, view):
         username = submitted_username(request)
