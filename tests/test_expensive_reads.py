@@ -98,3 +98,10 @@ def test_whole_list_exports_and_deep_pages_count_as_expensive(db, expensive_rate
 def test_signed_in_clients_are_not_counted_as_expensive(db, expensive_rate, django_user_model):
     api = client_for(django_user_model.objects.create_user("reader"))
     assert [api.get(STATEMENTS, {"search": "border"}).status_code for _ in range(4)] == [200] * 4
+
+
+@pytest.mark.parametrize("size", ["³", "²", "9" * 5000, "-3"])
+def test_odd_page_sizes_are_judged_without_a_500(db, expensive_rate, size):
+    # The expensive-request rate reads page and page_size before the paginator validates them.
+    response = APIClient().get(STATEMENTS, {"page": "2", "page_size": size})
+    assert response.status_code == 400 and "page_size" in response.json()

@@ -35,7 +35,8 @@ class UserRateThrottle(SettingsRate, throttling.UserRateThrottle):
 
 
 def whole_number(raw, default):
-    return int(raw) if raw.isdigit() and len(raw) <= 9 else default
+    # isdigit() alone admits "²", which int() refuses.
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else default
 
 
 def page_offset(request):
@@ -43,7 +44,7 @@ def page_offset(request):
     too long to read, or `page=last` (only the count knows where it is), counts as deep."""
     params = request.query_params
     page = params.get("page", "1")
-    if page == "last" or (page.isdigit() and len(page) > 9):
+    if page == "last" or (page.isascii() and page.isdigit() and len(page) > 9):
         return settings.EXPENSIVE_PAGE_OFFSET
     size = min(whole_number(params.get("page_size", ""), settings.REST_FRAMEWORK["PAGE_SIZE"]), 1000)
     return max(whole_number(page, 1) - 1, 0) * size
