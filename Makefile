@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test fuzz bench lint migrate seed fixtures venv clean
+.PHONY: serve test fuzz bench stall lint migrate seed fixtures venv clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,10 +43,17 @@ fuzz: $(STAMP)
 
 # The API against its floor, SQLite and PostgreSQL, 10k and 1M statements (bench/README.md).
 # Generates each database once (minutes at 1M), then about half an hour of load. Installs wrk.
+# Then the expensive anonymous reads of issue #11 at 300k statements on PostgreSQL (bench/expensive.py).
 BENCH_ARGS ?=
 bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.expensive
+
+# Stalled CSV exports against gunicorn: ordinary requests timed while they stall (bench/stall.py).
+STALL_ARGS ?=
+stall: $(STAMP)
+	$(BIN)/python -m bench.stall $(STALL_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -62,6 +62,8 @@ def server_env(url):
         "SECURE_COOKIES": "0",
         "THROTTLE_ANON": "off",
         "THROTTLE_USER": "off",
+        "THROTTLE_EXPENSIVE": "off",
+        "EXPORTS_PER_CLIENT": "0",  # every request comes from one address: wrk's
         "LOG_LEVEL": "ERROR",
     }
 
@@ -75,6 +77,9 @@ def free_port():
 PORT = free_port()
 
 
+SYNC = ["--worker-class", "sync", "--threads", "1"]
+
+
 class Server:
     """gunicorn on 127.0.0.1:PORT, and a thread sampling its workers' RSS."""
 
@@ -82,7 +87,9 @@ class Server:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         bind = f"127.0.0.1:{PORT}"
         self.process = subprocess.Popen(
-            [gunicorn, "policy.wsgi", "--bind", bind, "--workers", str(WORKERS), "--timeout", "600"],
+            # Sync workers, one thread, as the figures below were measured (gunicorn.conf.py, which
+            # gunicorn reads from this directory, would make them threads).
+            [gunicorn, "policy.wsgi", "--bind", bind, "--workers", str(WORKERS), "--timeout", "600", *SYNC],
             env=server_env(url),
             cwd=data.PROJECT,
         )

@@ -132,10 +132,15 @@ class RecordFilterSet(django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
-        help_text="Case-insensitive text search over the record's text and related names.",
+        help_text="Case-insensitive text search over the record's text and related names. Anonymous clients "
+        "give at least 3 characters on policies, aid packages, statements, statistics, events and sources.",
     )
 
     search_fields = ()
+    # An anonymous search of fewer characters is a 400: 1–2 characters compare every row (no
+    # index serves them) and match most, a whole table read per request (issue #11, item 13).
+    # The small tables (countries, topics, actors) keep any length: a scan of them is cheap.
+    anonymous_search_min_length = 3
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         # django-filter deep-copies every filter, querysets and all, for every request, and builds a
@@ -166,6 +171,15 @@ class RecordFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        if len(value) < self.anonymous_search_min_length and not (self.request and self.request.user.is_authenticated):
+            raise ValidationError(
+                {
+                    name: [
+                        f"Give at least {self.anonymous_search_min_length} characters to search this list "
+                        "(shorter searches read every record; signed-in clients may make them)."
+                    ]
+                }
+            )
         if connections[queryset.db].vendor == "postgresql":
             # Full-text and trigram indexes, ranked unless an ordering is asked for (policy.search).
             ranked = not {"ordering", "cursor"} & set(self.data)

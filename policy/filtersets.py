@@ -12,6 +12,7 @@ TOPICS = Topic.objects.all()
 class CountryFilterSet(RecordFilterSet):
     ordering = ordering("code", "iso3", "name", "updated_at")
     search_fields = ("code", "iso3", "name")
+    anonymous_search_min_length = 1  # a small table: any search is cheap
 
     class Meta:
         model = Country
@@ -21,6 +22,7 @@ class CountryFilterSet(RecordFilterSet):
 class TopicFilterSet(RecordFilterSet):
     ordering = ordering("slug", "name", "updated_at")
     search_fields = ("slug", "name", "description")
+    anonymous_search_min_length = 1  # a small table: any search is cheap
 
     class Meta:
         model = Topic
@@ -32,6 +34,7 @@ class ActorFilterSet(RecordFilterSet):
     country = RelatedFilter("country", COUNTRIES)
     ordering = ordering("slug", "name", "kind", "updated_at")
     search_fields = ("name", "aliases", "role")
+    anonymous_search_min_length = 1  # a small table: any search is cheap
 
     class Meta:
         model = Actor

@@ -12,7 +12,9 @@ Everything environment-specific is read here, once. Two modes, chosen by DJANGO_
 `DATABASE_URL` switches either mode to PostgreSQL (or any database dj-database-url understands).
 """
 
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -79,7 +81,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "policy.apps.AdminConfig",  # Django's admin, its login throttled
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +154,20 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
     )
 }
+# Sign-in attempts (policy/api/throttling.py) must be one count for all of a server's workers, or
+# each gunicorn worker would allow its own 5 a minute: without Redis they are kept in files.
+SERVER_STATE_DIR = os.path.join(
+    tempfile.gettempdir(), f"policy-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
+)
+CACHES["sign_in"] = (
+    dict(CACHES["default"])
+    if os.environ.get("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("SIGN_IN_CACHE_DIR") or os.path.join(SERVER_STATE_DIR, "sign-in"),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+)
 # How long a list's `count` may be reused; any committed write through Django retires it sooner.
 COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
 
@@ -205,7 +221,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "policy.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "policy.api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
-    "DEFAULT_THROTTLE_CLASSES": ["policy.api.throttling.AnonRateThrottle", "policy.api.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "policy.api.throttling.AnonRateThrottle",
+        "policy.api.throttling.UserRateThrottle",
+        "policy.api.throttling.ExpensiveRateThrottle",
+    ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "policy.api.renderers.ContentNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "policy.api.parsers.JSONParser",
@@ -214,15 +234,48 @@ REST_FRAMEWORK = {
     ],
 }
 
-# Requests per client: "<n>/<second|minute|hour|day>", or "off". Anonymous clients are counted by IP
-# address (behind a proxy, DRF's NUM_PROXIES decides which address), signed-in ones by user.
-THROTTLE_RATES = {
-    scope: None if rate.strip().lower() in ("", "off", "none") else rate.strip()
-    for scope, rate in (
-        ("anon", os.environ.get("THROTTLE_ANON", "120/minute")),
-        ("user", os.environ.get("THROTTLE_USER", "1200/minute")),
-    )
+# Requests per client: "<n>/<second|minute|hour|day>", or "off". Anonymous clients are counted by
+# address, signed-in ones by user; `login` counts sign-in attempts (token endpoint and admin) per
+# address and per username; `expensive` counts an anonymous client's searches, whole-list CSV
+# exports and deep pages (policy.api.throttling). Production's defaults protect a public server;
+# development's stay out of the way of one person's scripts (issue #11, item 21).
+THROTTLE_DEFAULTS = {  # scope: (variable, production, development)
+    "anon": ("THROTTLE_ANON", "120/minute", "off"),
+    "user": ("THROTTLE_USER", "1200/minute", "off"),
+    "login": ("THROTTLE_LOGIN", "5/minute", "30/minute"),
+    "expensive": ("THROTTLE_EXPENSIVE", "30/minute", "off"),
 }
+THROTTLE_RATES = {}
+for _scope, (_variable, _production, _development) in THROTTLE_DEFAULTS.items():
+    _rate = os.environ.get(_variable, _production if PRODUCTION else _development).strip()
+    THROTTLE_RATES[_scope] = None if _rate.lower() in ("", "off", "none") else _rate
+
+
+def env_count(name, default):
+    raw = os.environ.get(name, str(default)).strip()
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} is “{raw}”; set it to a whole number (0 or more).")
+    return int(raw)
+
+
+# How many proxies in front of the app append to X-Forwarded-For: 0 (the default) takes the
+# client's address from the socket, so a forged header cannot make one client many (issue #11,
+# item 2); behind nginx alone, 1.
+REST_FRAMEWORK["NUM_PROXIES"] = env_count("NUM_PROXIES", 0)
+
+# Paging by number skips rows one by one: a page that would skip more than MAX_PAGE_OFFSET rows is
+# a 400 pointing to `cursor=`, which costs the same at any depth (issue #11, item 13). From
+# EXPENSIVE_PAGE_OFFSET rows on, an anonymous client's page counts against THROTTLE_EXPENSIVE.
+MAX_PAGE_OFFSET = env_count("MAX_PAGE_OFFSET", 10_000)
+EXPENSIVE_PAGE_OFFSET = env_count("EXPENSIVE_PAGE_OFFSET", 1_000)
+
+# Whole-list CSV exports streaming at once (policy/api/exports.py): per process, and per client
+# across the processes of one server (lock files in EXPORT_LOCK_DIR); a client that reads nothing
+# for EXPORT_WRITE_TIMEOUT seconds is disconnected (under gunicorn). 0 turns a limit off.
+EXPORTS_PER_PROCESS = env_count("EXPORTS_PER_PROCESS", 2)
+EXPORTS_PER_CLIENT = env_count("EXPORTS_PER_CLIENT", 2)
+EXPORT_WRITE_TIMEOUT = env_count("EXPORT_WRITE_TIMEOUT", 30)
+EXPORT_LOCK_DIR = os.environ.get("EXPORT_LOCK_DIR") or os.path.join(SERVER_STATE_DIR, "exports")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Records API",

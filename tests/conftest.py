@@ -38,7 +38,9 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def no_throttling(settings):
     # The suite sends thousands of requests a minute from one address; tests/test_throttling.py sets low rates.
-    settings.THROTTLE_RATES = {"anon": None, "user": None}
+    settings.THROTTLE_RATES = {"anon": None, "user": None, "login": None, "expensive": None}
+    # Many tests leave a CSV export unread, which holds its slot: tests/test_exports.py sets limits.
+    settings.EXPORTS_PER_PROCESS = settings.EXPORTS_PER_CLIENT = 0
 
 
 @pytest.fixture

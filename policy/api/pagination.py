@@ -12,6 +12,8 @@ Every list answers `{"count", "next", "previous", "results"}`.
   an opaque cursor holding the boundary row's ordering values, so page 10,000 costs what page
   1 costs (OFFSET must walk every row it skips). Works with any `ordering=`; a search is then
   ordered by that ordering or the default one rather than by rank.
+- **Depth**: a page that would skip more than settings.MAX_PAGE_OFFSET rows is a 400 saying how
+  to get there cheaply (`deep_page_advice` of what is paged): OFFSET reads every row it skips.
 """
 
 import base64
@@ -20,6 +22,7 @@ import json
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Q
 from rest_framework import pagination
@@ -45,6 +48,10 @@ class Rows:
 
     ordered = True
     count_key = None  # set by the paginator
+    deep_page_advice = (
+        "follow `cursor=` instead (empty for the first page, then each `next` link), "
+        "at the same cost at any depth, or narrow the filters"
+    )
 
     def __init__(self, queryset, columns):
         self.queryset, self.columns = queryset, columns
@@ -65,6 +72,10 @@ class Rows:
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
+    page_query_description = (
+        "A page number from 1, or `last`. A page that would skip more than 10,000 rows (MAX_PAGE_OFFSET) "
+        "is a 400 saying how to reach it: on a list, `cursor=`."
+    )
     cursor_query_param = "cursor"
 
     def get_page_size(self, request):
@@ -79,6 +90,18 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise ValidationError({self.page_size_query_param: ["Must be at least 1."]})
         # Larger than the maximum is capped, as DRF does, rather than refused.
         return min(size, self.max_page_size)
+
+    def get_page_number(self, request, paginator):
+        number = super().get_page_number(request, paginator)
+        if number in self.last_page_strings:
+            number = paginator.num_pages
+        skipped = (int(number) - 1) * paginator.per_page
+        # Past the end stays the paginator's 404; the count is cached, the skipping is not.
+        if skipped > settings.MAX_PAGE_OFFSET and skipped < paginator.count:
+            advice = getattr(paginator.object_list, "deep_page_advice", "narrow the filters")
+            message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
+            raise ValidationError({self.page_query_param: [message]})
+        return number
 
     def paginate_queryset(self, queryset, request, view=None):
         self.cursor_page = None

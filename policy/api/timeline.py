@@ -81,6 +81,7 @@ class MergedTimeline:
         self.parts, self.descending = parts, descending
 
     count_key = None  # set by the paginator: the request's path and filters
+    deep_page_advice = "narrow the timeline with `date_after`/`date_before` (or `ordering=-date` for the latest)"
 
     def count(self):
         key = self.count_key

@@ -1,10 +1,10 @@
 from django.urls import path
 from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from . import views
+from .auth import TokenView
 from .timeline import TimelineView
 
 SCHEMA_CACHE_SECONDS = 3600
@@ -38,7 +38,7 @@ urlpatterns = [
     # The split view serves its start-up script as a file, which the Content-Security-Policy allows.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="policy/redoc.html"), name="redoc"),
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
     *router.urls,
 ]

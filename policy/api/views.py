@@ -17,7 +17,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from .. import filtersets
-from . import serializers
+from . import exports, serializers
 from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
 from .history import HistoryReader, older_than, parse_as_of
@@ -222,7 +222,8 @@ class RecordViewSet(viewsets.ModelViewSet):
                 buffer.truncate()
             yield buffer.getvalue()
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        # A slot (or 429) and a write timeout, so stalled exports cannot hold every worker (exports.py).
+        response = StreamingHttpResponse(exports.bounded(self.request, rows()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
         return response
 

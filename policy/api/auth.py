@@ -1,0 +1,14 @@
+"""`/api/v1/auth/token/`: DRF's token view, with sign-in attempts limited.
+
+DRF's own view has no throttle at all (`throttle_classes = ()`): it accepted 8.4 password
+guesses a second, each a full password hash that slowed every other request (issue #11,
+item 1). Here attempts count per address and per username, together with the admin login's.
+"""
+
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from .throttling import SIGN_IN_THROTTLES, AnonRateThrottle
+
+
+class TokenView(ObtainAuthToken):
+    throttle_classes = [AnonRateThrottle, *SIGN_IN_THROTTLES]
