@@ -68,8 +68,10 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         queryset = self.get_queryset()
-        if self.request.method not in SAFE_METHODS:
+        if self.request.method not in SAFE_METHODS and transaction.get_connection(queryset.db).in_atomic_block:
             # Locked until the write's transaction ends: the If-Match check and the write are atomic.
+            # Outside a write's transaction (OPTIONS asks for the record as a PUT would, to describe
+            # the form) there is nothing to hold a lock for, and PostgreSQL refuses one.
             queryset = queryset.select_for_update()
         try:
             obj = queryset.get(**{self.lookup_field: self.get_lookup_value()})
