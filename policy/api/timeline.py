@@ -89,6 +89,9 @@ class MergedTimeline:
         key = self.count_key
         return sum(cached_count(part, key=key and f"{key}#{part.name}") for part in self.parts)
 
+    def exact_count(self):
+        return sum(part.count() for part in self.parts)
+
     def __getitem__(self, page):
         version = self.count_key and (self.count_key, data_version(), page.stop)
         parts = [rows(part, page.stop, version and (*version, part.name)) for part in self.parts]
