@@ -19,6 +19,7 @@ Every list answers `{"count", "next", "previous", "results"}`.
 
 import base64
 import binascii
+import datetime
 import json
 import math
 import re
@@ -29,6 +30,7 @@ from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
+from django.utils.timezone import is_naive, make_aware
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -254,7 +256,7 @@ class CursorPage:
         try:
             data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
             direction, signature, values = data["d"], data["o"], data["v"]
-        except (ValueError, TypeError, KeyError, binascii.Error):
+        except (ValueError, TypeError, KeyError, binascii.Error, RecursionError):  # "[[[[…": too deep for json
             raise invalid from None
         if signature != self.signature:
             raise ValidationError({"cursor": ["This cursor belongs to another ordering: start again with cursor=."]})
@@ -262,6 +264,17 @@ class CursorPage:
             raise invalid
         try:
             fields = [self.model._meta.pk if n == "pk" else self.model._meta.get_field(n) for n, _ in self.spec]
-            return direction, [None if v is None else f.to_python(v) for f, v in zip(fields, values, strict=True)]
-        except Exception:  # a tampered value of the wrong type
+            return direction, [None if v is None else boundary(f, v) for f, v in zip(fields, values, strict=True)]
+        except Exception:  # a tampered value of the wrong type, or out of range
             raise invalid from None
+
+
+def boundary(field, value):
+    """A cursor's value for `field`, as the database will compare it; a date-time in UTC (one that
+    overflows there, like 9999-12-31T23:59:59-23:59, is refused here rather than in the query)."""
+    value = field.to_python(value)
+    if isinstance(value, datetime.datetime):
+        value = (make_aware(value) if is_naive(value) else value).astimezone(datetime.UTC)
+    elif isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(value)
+    return value
