@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from ..cache import cached_count, counts_are_shareable, data_version
 from ..filters import KeyMultipleChoiceField, related_condition
 from ..models import Actor, AidPackage, Country, Event, Policy, Statement, Statistic, Topic
-from .filtering import reject_unknown_parameters
+from .filtering import reject_unknown_parameters, repeatable_fields
 from .reading import ResourceUrls
 
 TITLE_LENGTH = 200
@@ -56,6 +56,9 @@ class TimelineQuery(forms.Form):
     actor = KeyMultipleChoiceField(queryset=Actor.objects.all(), to_field_name="slug", required=False)
     topic = KeyMultipleChoiceField(queryset=Topic.objects.all(), to_field_name="slug", required=False)
     ordering = forms.ChoiceField(choices=[("date", "date"), ("-date", "-date")], required=False)
+
+
+TIMELINE_QUERY = {"page", "page_size", "format", *TimelineQuery.base_fields}
 
 
 def chronological(row):
@@ -199,7 +202,11 @@ class TimelineView(APIView):
 
     @extend_schema(parameters=TIMELINE_PARAMETERS, responses=TIMELINE_ITEM)
     def get(self, request):
-        reject_unknown_parameters(request, {"page", "page_size", "format", *TimelineQuery.base_fields})
+        reject_unknown_parameters(
+            request,
+            {"page", "page_size", "format", *TimelineQuery.base_fields},
+            repeatable_fields(TimelineQuery.base_fields),
+        )
         form = TimelineQuery(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)

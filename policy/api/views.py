@@ -88,6 +88,8 @@ class RecordViewSet(viewsets.ModelViewSet):
         names = available
         params = self.request.query_params
         errors = {}
+        if "fields" in params and "omit" in params:  # `fields=slug&omit=slug` would be empty objects
+            raise ValidationError({"omit": ["Use either fields or omit, not both."]})
         for param in ("fields", "omit"):
             requested = [name.strip() for name in params.get(param, "").split(",") if name.strip()]
             unknown = [name for name in requested if name not in available]
@@ -247,6 +249,12 @@ class RecordViewSet(viewsets.ModelViewSet):
             self.check_preconditions(instance)
             self.perform_update(serializer)
         return self.detail_response(pk=instance.pk)
+
+    def perform_update(self, serializer):
+        # A write that changes nothing writes nothing: `updated_at`, the ETag and the history stay.
+        if not serializer.changes_anything():
+            return
+        serializer.save()
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
