@@ -141,6 +141,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return Response({"count": page.count, "next": page.next, "previous": page.previous, "results": data})
 
     def get_schema_operation_parameters(self, view):
+        if getattr(view, "action", None) != "list":  # history and the timeline page by number only
+            return super().get_schema_operation_parameters(view)
         cursor = {
             "name": self.cursor_query_param,
             "required": False,

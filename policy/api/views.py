@@ -39,7 +39,8 @@ VERSION = ("id", "updated_at")
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=SPARSE_PARAMETERS), retrieve=extend_schema(parameters=SPARSE_PARAMETERS)
+    list=extend_schema(parameters=SPARSE_PARAMETERS),
+    retrieve=extend_schema(parameters=[*SPARSE_PARAMETERS, AS_OF_PARAMETER]),
 )
 class RecordViewSet(viewsets.ModelViewSet):
     """Lists and details are read through a `ReadPlan` compiled from the serializer;
