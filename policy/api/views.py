@@ -172,6 +172,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         if "as_of" in request.query_params:
             return self.retrieve_as_of(parse_as_of(request.query_params["as_of"]))
         lookup = {self.lookup_field: self.get_lookup_value()}
+        self.field_names(detail=True)  # a malformed `fields`/`omit` is a 400 before an unchanged record is a 304
         if "If-None-Match" in request.headers:  # one cheap query may spare the whole representation
             row = self.model.objects.filter(**lookup).values(*VERSION).first()
             unchanged = row and self.not_modified(self.get_etag(row["id"], row["updated_at"]))
