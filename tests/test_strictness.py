@@ -69,6 +69,19 @@ def test_fields_with_omit_is_a_400(url):
     assert response.json() == {"omit": ["Use either fields or omit, not both."]}
 
 
+@pytest.mark.parametrize("params", [{"fields": ",,"}, {"omit": "slug,"}, {"fields": "slug, name"}])
+def test_fields_are_exact_names(params):
+    """Found by schemathesis: empty entries (`fields=,,`) were skipped, so any list of commas was accepted."""
+    response = APIClient().get(f"{API}topics/", params)
+    assert response.status_code == 400
+    assert "Unknown field(s)" in response.json()[next(iter(params))][0]
+
+
+def test_empty_fields_and_omit_mean_every_field():
+    body = APIClient().get(f"{API}topics/migration/", {"fields": "", "omit": ""}).json()
+    assert list(body) == ["url", "slug", "name", "description", "created_at", "updated_at"]
+
+
 @pytest.mark.parametrize("params", [{"fields": "nonsense"}, {"fields": "slug", "omit": "slug"}])
 def test_a_bad_parameter_is_a_400_even_when_the_record_is_unchanged(params):
     """Found by schemathesis: `If-None-Match: *` answered 304 before `fields` was looked at."""

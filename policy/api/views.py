@@ -89,13 +89,15 @@ class RecordViewSet(viewsets.ModelViewSet):
         names = available
         params = self.request.query_params
         errors = {}
-        if "fields" in params and "omit" in params:  # `fields=slug&omit=slug` would be empty objects
+        if params.get("fields") and params.get("omit"):  # `fields=slug&omit=slug` would be empty objects
             raise ValidationError({"omit": ["Use either fields or omit, not both."]})
         for param in ("fields", "omit"):
-            requested = [name.strip() for name in params.get(param, "").split(",") if name.strip()]
+            # Exact names: `fields=,,` or `fields=slug, title` is a mistake, as the schema's enum says.
+            requested = params[param].split(",") if params.get(param) else []
             unknown = [name for name in requested if name not in available]
             if unknown:
-                errors[param] = [f"Unknown field(s): {', '.join(unknown)}. Available: {', '.join(available)}."]
+                listed = ", ".join(f"“{name}”" for name in unknown)
+                errors[param] = [f"Unknown field(s): {listed}. Available: {', '.join(available)}."]
             elif requested and param == "fields":
                 names = [name for name in available if name in requested]
             elif requested:
