@@ -35,10 +35,12 @@ serve: seed
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Every API operation fuzzed far longer than `make test` does, with fresh random seeds each run.
+# Every API operation fuzzed far longer than `make test` does, with fresh random seeds each run, then
+# schemathesis' stateful phase: FUZZ_EXAMPLES scenarios of up to 10 linked requests.
 FUZZ_EXAMPLES ?= 300
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 FUZZ_PHASES=examples,coverage,fuzzing \
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_STATEFUL_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 \
+		FUZZ_PHASES=examples,coverage,fuzzing,stateful \
 		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
 
 # The API against its floor, SQLite and PostgreSQL, 10k and 1M statements (bench/README.md).

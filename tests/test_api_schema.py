@@ -71,13 +71,42 @@ def test_every_filter_is_listed_with_its_type(schema, route):
             assert parameters[name]["explode"] is True, f"{name} repeats for OR"
 
 
+def query_parameters(schema, path):
+    return {p["name"]: p for p in schema["paths"][f"{API}{path}"]["get"]["parameters"] if p["in"] == "query"}
+
+
+def field_list(names):
+    """How `fields`/`omit` are documented: a comma-separated list of the representation's own fields."""
+    return {"type": "array", "items": {"type": "string", "enum": names}}
+
+
 @pytest.mark.parametrize("route", sorted(VIEWSETS))
 def test_paging_and_sparse_fields_are_typed(schema, route):
     parameters = list_parameters(schema, route)
     assert parameters["page"]["schema"] == {"type": "integer"}
     assert parameters["page_size"]["schema"] == {"type": "integer"}
-    assert parameters["fields"]["schema"] == parameters["omit"]["schema"] == {"type": "string"}
+    assert parameters["cursor"]["schema"] == {"type": "string"}
+    plan = VIEWSETS[route]().plan
+    assert parameters["fields"]["schema"] == parameters["omit"]["schema"] == field_list(plan.list_names)
+    assert parameters["fields"]["explode"] is parameters["omit"]["explode"] is False
     assert set(parameters["format"]["schema"]["enum"]) >= {"json", "csv"}
+
+
+@pytest.mark.parametrize("route", sorted(VIEWSETS))
+def test_a_detail_documents_as_of_and_its_own_fields(schema, route):
+    """Found by schemathesis: `as_of` worked but was undocumented, and `fields` took any string."""
+    parameters = query_parameters(schema, f"{route}/{{{VIEWSETS[route].lookup_field}}}/")
+    assert parameters["as_of"]["schema"] == {"type": "string", "format": "date-time"}
+    plan = VIEWSETS[route]().plan
+    assert parameters["fields"]["schema"] == parameters["omit"]["schema"] == field_list(plan.detail_names)
+
+
+@pytest.mark.parametrize("path", ["timeline/", "topics/{slug}/history/"])
+def test_only_lists_document_a_cursor(schema, path):
+    """Found by schemathesis: `cursor` was documented on history and the timeline, which refuse it."""
+    parameters = query_parameters(schema, path)
+    assert {"page", "page_size"} <= set(parameters)
+    assert "cursor" not in parameters
 
 
 class Sources(HTMLParser):

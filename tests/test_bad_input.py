@@ -9,6 +9,9 @@ want of permission.
   or stored and returned verbatim (never interpreted), and escaped in the browsable API.
 """
 
+import base64
+import json
+
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -35,6 +38,7 @@ def table_counts():
 API = "/api/v1/"
 ROUTES = {prefix: viewset for prefix, viewset, _ in router.registry}
 BIG = 3 * 1024 * 1024  # above DATA_UPLOAD_MAX_MEMORY_SIZE
+DEEP_JSON = "[" * 3000 + "]" * 3000
 
 
 def case(method, url, status, message, *, body=None, content_type="application/json", **headers):
@@ -89,6 +93,10 @@ REQUESTS = {
     "a page past the last": case("get", "topics/?page=99999", 404, "Invalid page"),
     "page_size -5": case("get", "topics/?page_size=-5", 400, "at least 1"),
     "page_size abc": case("get", "topics/?page_size=abc", 400, "not a whole number"),
+    "a JSON body nested 3 000 deep": case("patch", "topics/migration/", 400, "nested too deeply", body=DEEP_JSON),
+    "a JSON object nested 3 000 deep": case(
+        "post", "topics/", 400, "nested too deeply", body='{"name": ' * 3000 + "1" + "}" * 3000
+    ),
     "date 2021-02-30 in a filter": case("get", "policies/?date_after=2021-02-30", 400, "valid date"),
     "date 2021-13-01 in a filter": case("get", "statements/?date_before=2021-13-01", 400, "valid date"),
     "as_of 2021-02-30": case("get", "topics/migration/?as_of=2021-02-30T00:00:00Z", 400, "not an ISO 8601"),
@@ -172,6 +180,46 @@ def test_bad_request_is_a_clear_4xx_and_changes_nothing(writer, name):
     assert response["Content-Type"] == "application/json"
     assert spec["message"] in message_of(response), response.json()
     assert table_counts() == before
+
+
+def cursor(ordering, values):
+    payload = json.dumps({"d": "after", "o": ordering, "v": values}).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+# Found from outside, each a 500 for anyone (no credentials): the status each must be instead.
+ANONYMOUS = {
+    "superscript digits as a page": ("get", "topics/?page=%C2%B2", 400, "not a page number"),
+    "superscript digits as a page size": ("get", "topics/?page_size=%C2%B2", 400, "not a whole number"),
+    "a page beyond any database's OFFSET": ("get", "topics/?page=" + "9" * 25, 404, "Invalid page"),
+    "as_of past the last date-time, in UTC": (
+        "get", "topics/migration/?as_of=9999-12-31T23:59:59-23:59", 400, "not an ISO 8601"
+    ),
+    "as_of before the first date-time, in UTC": (
+        "get", "topics/migration/?as_of=0001-01-01T00:00:00%2B23:59", 400, "not an ISO 8601"
+    ),
+    "a cursor past the last date-time": (
+        "get", "topics/?ordering=updated_at&cursor=" + cursor(["updated_at", "pk"], ["9999-12-31T23:59:59-23:59", 1]),
+        400, "Invalid cursor",
+    ),
+    "a cursor with an infinite amount": (
+        "get", "aid-packages/?ordering=amount&cursor=" + cursor(["amount", "pk"], ["Infinity", 1]),
+        400, "Invalid cursor",
+    ),
+    "a cursor of 1 000 nested [": (
+        "get", "topics/?cursor=" + base64.urlsafe_b64encode(b"[" * 1000).decode(), 400, "Invalid cursor"
+    ),
+    "a JSON body nested 3 000 deep for a token": ("post", "auth/token/", 400, "nested too deeply"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ANONYMOUS)
+def test_anonymous_bad_request_is_a_4xx_not_a_500(db, name):
+    method, url, status, message = ANONYMOUS[name]
+    body = DEEP_JSON if method == "post" else None
+    response = send(APIClient(), method, url, body)
+    assert response.status_code == status, response.content[:500]
+    assert message in message_of(response)
 
 
 # Wrong types for every writable field -----------------------------------------------------------

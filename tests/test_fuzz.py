@@ -2,8 +2,11 @@
 
 Each operation gets `FUZZ_EXAMPLES` generated requests (schema-valid and schema-invalid), sent
 with the token of a user who may write everything. Every response must be a non-5xx that conforms
-to the schema: its status code, content type, headers and body are all documented. `make fuzz`
-runs the same test with many more examples and random seeds.
+to the schema: its status code, content type, headers and body are all documented. The stateful
+phase chains requests along the links schemathesis finds between operations (a create's
+`Location`, a list's keys, a detail's path): create, then read, update, delete what was created,
+and read it again after (a deleted record must be gone). `make fuzz` runs all of it with many more
+examples and random seeds; the suite runs a short stateful run.
 """
 
 import json
@@ -14,7 +17,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -28,9 +31,10 @@ from .api_support import editor_user
 API = "/api/v1/"
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
-# The suite fuzzes; `make fuzz` adds the coverage phase (every parameter at its boundaries, ~80 requests
-# per operation) and, with FUZZ_PHASES=...,stateful, chains of linked requests.
-PHASES = os.environ.get("FUZZ_PHASES", "examples,fuzzing").split(",")
+# The suite fuzzes and runs a few stateful scenarios; `make fuzz` adds the coverage phase (every
+# parameter at its boundaries, ~80 requests per operation) and many more of everything.
+PHASES = os.environ.get("FUZZ_PHASES", "examples,fuzzing,stateful").split(",")
+STATEFUL_EXAMPLES = int(os.environ.get("FUZZ_STATEFUL_EXAMPLES", "10"))
 # Reproducible in CI (a flaky test is a product bug); `make fuzz` explores with fresh seeds.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM", "") == ""
 
@@ -155,3 +159,43 @@ def keep_connection():
 )
 def test_operation(case, token):
     case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
+
+
+# Stateful: chains of linked requests ----------------------------------------------------------------
+
+STATEFUL_CHECKS = [
+    *CHECKS,
+    schemathesis.checks.use_after_free,
+    schemathesis.checks.ensure_resource_availability,
+]
+
+
+@pytest.mark.skipif("stateful" not in PHASES, reason="FUZZ_PHASES leaves out the stateful phase")
+def test_stateful(token):
+    machine = schema.as_state_machine()
+
+    class Workflow(machine):
+        # Each scenario starts from the loaded data: Hypothesis replays scenarios to shrink them, and
+        # one that met another's records would not replay the same.
+        def setup(self):
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
+        def get_call_kwargs(self, case):
+            return {"headers": {"Authorization": f"Token {token}"}}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=STATEFUL_CHECKS, transport_kwargs=kwargs or None)
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=10,
+            deadline=None,
+            derandomize=DERANDOMIZE,
+            database=None if DERANDOMIZE else settings.default.database,
+            suppress_health_check=list(HealthCheck),
+        )
+    )

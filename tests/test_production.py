@@ -162,3 +162,62 @@ def test_development_sends_the_same_headers_but_no_hsts(db, url):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Content-Security-Policy"].startswith("default-src 'self'")
     assert "Strict-Transport-Security" not in response
+
+
+ERRORS_PROBE = """
+import json, django
+django.setup()
+from django.test import Client
+from policy.api import views
+def crash(*args, **kwargs):
+    raise RuntimeError("a bug")
+views.TopicViewSet.list = crash  # a view that fails, as a bug would
+client = Client(raise_request_exception=False)
+result = {}
+for name, url, extra in [
+    ("api 404", "/api/v1/no-such-resource/", {}),
+    ("api 500", "/api/v1/topics/", {}),
+    ("api 400", "/api/v1/topics/", {"HTTP_HOST": "evil.example.org"}),
+    ("page 404", "/no-such-page/", {}),
+    ("page 400", "/", {"HTTP_HOST": "evil.example.org"}),
+]:
+    response = client.get(url, secure=True, **extra)
+    result[name] = [response.status_code, response["Content-Type"], response.content.decode()[:200]]
+print(json.dumps(result))
+"""
+
+
+@pytest.fixture(scope="module")
+def production_errors(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("errors")
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "policy.settings",
+    }
+    result = run(["-c", ERRORS_PROBE], tmp_path, **env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "name, status, detail",
+    [
+        ("api 404", 404, "Not found."),
+        ("api 500", 500, "Server error: the request could not be completed."),
+        ("api 400", 400, "Bad request."),
+    ],
+)
+def test_api_errors_are_json_in_production_too(production_errors, name, status, detail):
+    """They were Django's HTML pages: with DEBUG off, errors no DRF view renders reach Django's handlers."""
+    code, content_type, body = production_errors[name]
+    assert (code, content_type, json.loads(body)) == (status, "application/json", {"detail": detail})
+
+
+@pytest.mark.parametrize("name, status", [("page 404", 404), ("page 400", 400)])
+def test_web_page_errors_stay_html_in_production(production_errors, name, status):
+    code, content_type, body = production_errors[name]
+    assert (code, content_type) == (status, "text/html; charset=utf-8")
+    assert body.lstrip().startswith("<!doctype html>") or "<h1>" in body

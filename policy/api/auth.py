@@ -6,9 +6,12 @@ item 1). Here attempts count per address and per username, together with the adm
 """
 
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.settings import api_settings
 
 from .throttling import SIGN_IN_THROTTLES, AnonRateThrottle
 
 
 class TokenView(ObtainAuthToken):
     throttle_classes = [AnonRateThrottle, *SIGN_IN_THROTTLES]
+    # Our parsers: DRF's own JSON parser let a body nested thousands deep through as a 500.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES

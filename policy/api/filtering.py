@@ -1,5 +1,8 @@
-"""Strict filtering: a parameter the endpoint does not know is a 400, never silently ignored."""
+"""Strict parameters: one the endpoint does not know is a 400, never silently ignored; so is a
+single-valued one given twice (`page=1&page=2`), which would otherwise silently mean the last."""
 
+import django_filters
+from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -7,25 +10,41 @@ from rest_framework.exceptions import ValidationError
 COMMON_PARAMETERS = {"page", "page_size", "cursor", "format", "fields", "omit"}
 
 
-def reject_unknown_parameters(request, known):
+def reject_unknown_parameters(request, known, repeatable=()):
+    """A 400 naming each parameter not in `known`, and each one given twice but not `repeatable`."""
     unknown = sorted(set(request.query_params) - set(known))
     if unknown:
         message = f"Unknown query parameter. This endpoint accepts: {', '.join(sorted(known))}."
         raise ValidationError({name: [message] for name in unknown})
+    repeated = sorted(
+        name for name, values in request.query_params.lists() if len(values) > 1 and name not in repeatable
+    )
+    if repeated:
+        raise ValidationError({name: ["Given more than once; this parameter takes one value."] for name in repeated})
+
+
+def repeatable_fields(form_fields):
+    """The names of a form's fields that take several values (repeat = OR)."""
+    return {
+        name
+        for name, field in form_fields.items()
+        if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
+    }
 
 
 class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
         known = COMMON_PARAMETERS | set(getattr(view, "extra_query_parameters", ()))
+        repeatable = set()
         if filterset_class is not None:
             known |= set(filterset_class.base_filters)
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            allowed = ", ".join(sorted(known))
-            raise ValidationError(
-                {name: [f"Unknown query parameter. This endpoint accepts: {allowed}."] for name in unknown}
-            )
+            repeatable = {
+                name
+                for name, filter_ in filterset_class.base_filters.items()
+                if isinstance(filter_, django_filters.MultipleChoiceFilter)
+            }
+        reject_unknown_parameters(request, known, repeatable)
         if filterset_class is not None and not set(request.query_params) & set(filterset_class.base_filters):
             return queryset  # nothing to filter by: skip building the FilterSet and its form
         return super().filter_queryset(request, queryset, view)

@@ -5,6 +5,8 @@ of history rows, their many-to-many snapshots (one query per relation), and the 
 of the records they point to (one query per related type) — never one per entry.
 """
 
+from datetime import UTC
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
@@ -23,11 +25,14 @@ LINK_CITATION = ("excerpt", "excerpt_start", "excerpt_end", "notes")
 def parse_as_of(raw):
     try:
         value = parse_datetime(raw.strip())
-    except ValueError:
+        # In UTC now: 9999-12-31T23:59:59-23:59 is past the last moment a date-time can hold, and
+        # would overflow (a 500) wherever it was first compared.
+        value = value and (make_aware(value) if is_naive(value) else value).astimezone(UTC)
+    except (ValueError, OverflowError):
         value = None
     if value is None:
         raise ValidationError({"as_of": [f"“{raw}” is not an ISO 8601 date-time (e.g. 2021-05-07T12:00:00Z)."]})
-    return make_aware(value) if is_naive(value) else value
+    return value
 
 
 class KeyLookup:

@@ -7,7 +7,10 @@ Every list answers `{"count", "next", "previous", "results"}`.
   record's own table and indexes — and only then read with the related columns their
   representation needs, so the joins touch 50 rows, not every row skipped or ranked.
 - **Counts** come from policy.cache.cached_count: taken over the filtered table alone (no
-  joins) and reused until the data changes.
+  joins) and reused until the data changes. A page never depends on its count: it reads
+  `page_size + 1` rows, and the extra row says whether a next page exists. A cached count that
+  missed a write (another process's, or one that bypassed Django) is only a stale number, and
+  not even that where the rows prove it wrong (the last page knows exactly how many there are).
 - **Cursors** (`cursor=`, empty for the first page): keyset pagination. `next`/`previous` carry
   an opaque cursor holding the boundary row's ordering values, so page 10,000 costs what page
   1 costs (OFFSET must walk every row it skips). Works with any `ordering=`; a search is then
@@ -18,15 +21,21 @@ Every list answers `{"count", "next", "previous", "results"}`.
 
 import base64
 import binascii
+import datetime
 import json
+import math
+import re
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Page as DjangoPage
+from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q
+from django.utils.timezone import is_naive, make_aware
 from rest_framework import pagination
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -34,6 +43,10 @@ from ..cache import cached_count
 
 # Parameters that choose a page or a representation, not which records are counted.
 NOT_COUNTED = {"page", "page_size", "cursor", "format", "fields", "omit"}
+# ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
+# Beyond any table (and past what a database's OFFSET, a 64-bit integer, can hold).
+MAX_OFFSET = 2**62
 
 
 def count_key(request):
@@ -59,6 +72,9 @@ class Rows:
     def count(self):
         return cached_count(self.queryset, key=self.count_key)
 
+    def exact_count(self):
+        return self.queryset.count()
+
     def ordering(self):
         query = self.queryset.query
         return list(dict.fromkeys([*(query.order_by or self.queryset.model._meta.ordering), "pk"]))
@@ -82,26 +98,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            raise ValidationError({self.page_size_query_param: [f"“{raw}” is not a whole number."]}) from None
+        if not WHOLE_NUMBER.fullmatch(raw):
+            raise ValidationError({self.page_size_query_param: [f"“{raw}” is not a whole number."]})
+        size = int(raw)
         if size < 1:
             raise ValidationError({self.page_size_query_param: ["Must be at least 1."]})
         # Larger than the maximum is capped, as DRF does, rather than refused.
         return min(size, self.max_page_size)
-
-    def get_page_number(self, request, paginator):
-        number = super().get_page_number(request, paginator)
-        if number in self.last_page_strings:
-            number = paginator.num_pages
-        skipped = (int(number) - 1) * paginator.per_page
-        # Past the end stays the paginator's 404; the count is cached, the skipping is not.
-        if skipped > settings.MAX_PAGE_OFFSET and skipped < paginator.count:
-            advice = getattr(paginator.object_list, "deep_page_advice", "narrow the filters")
-            message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
-            raise ValidationError({self.page_query_param: [message]})
-        return number
 
     def paginate_queryset(self, queryset, request, view=None):
         self.cursor_page = None
@@ -113,10 +116,43 @@ class PageNumberPagination(pagination.PageNumberPagination):
             self.request = request
             self.cursor_page = CursorPage(queryset, request, self)
             return self.cursor_page.rows
+        self.request = request
+        size = self.get_page_size(request)
+        number = self.get_page_number(request, queryset, size)
+        offset = (number - 1) * size
+        if offset > settings.MAX_PAGE_OFFSET:
+            self.refuse_deep_page(queryset, offset)
+        # One row more than the page: whether a next page exists, read from the rows themselves.
+        found = list(queryset[offset : offset + size + 1])
+        rows, more = found[:size], len(found) > size
+        if not rows and number > 1:
+            raise NotFound(self.invalid_page_message)
+        paginator = Paginator([], size)
+        paginator.count = reconciled(queryset.count(), offset, rows, more)
+        self.page = Page(rows, number, paginator, more)
+        self.display_page_controls = self.template is not None and (more or number > 1)
+        return rows
+
+    def refuse_deep_page(self, queryset, offset):
+        """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
+        (or the 404 of a page past the end; the count may be cached, and decides only which refusal)."""
+        if offset > MAX_OFFSET or offset >= queryset.count():
+            raise NotFound(self.invalid_page_message)
+        advice = getattr(queryset, "deep_page_advice", "narrow the filters")
+        message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
+        raise ValidationError({self.page_query_param: [message]})
+
+    def get_page_number(self, request, queryset, size):
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and raw != "last" and not (raw.isdigit() and int(raw) >= 1):
+        if raw is None:
+            return 1
+        if raw in self.last_page_strings:
+            # Counted afresh: a stale cached count would name the wrong page.
+            count = getattr(queryset, "exact_count", queryset.count)()
+            return max(1, math.ceil(count / size))
+        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
             raise ValidationError({self.page_query_param: [f"“{raw}” is not a page number (a whole number from 1)."]})
-        return super().paginate_queryset(queryset, request, view)
+        return int(raw)
 
     def get_paginated_response(self, data):
         if self.cursor_page is None:
@@ -125,6 +161,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return Response({"count": page.count, "next": page.next, "previous": page.previous, "results": data})
 
     def get_schema_operation_parameters(self, view):
+        if getattr(view, "action", None) != "list":  # history and the timeline page by number only
+            return super().get_schema_operation_parameters(view)
         cursor = {
             "name": self.cursor_query_param,
             "required": False,
@@ -134,6 +172,31 @@ class PageNumberPagination(pagination.PageNumberPagination):
             "schema": {"type": "string"},
         }
         return [*super().get_schema_operation_parameters(view), cursor]
+
+
+def reconciled(count, offset, rows, more):
+    """A (perhaps cached, perhaps stale) count made consistent with the rows just read."""
+    seen = offset + len(rows)
+    if not more:
+        return seen  # the last page: exactly this many
+    return max(count, seen + 1)
+
+
+class Page(DjangoPage):
+    """A page read as `size + 1` rows: its neighbours are known from the rows, never from a count."""
+
+    def __init__(self, rows, number, paginator, more):
+        super().__init__(rows, number, paginator)
+        self.more = more
+
+    def has_next(self):
+        return self.more
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
 
 
 def exact(value):
@@ -215,7 +278,7 @@ class CursorPage:
         try:
             data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
             direction, signature, values = data["d"], data["o"], data["v"]
-        except (ValueError, TypeError, KeyError, binascii.Error):
+        except (ValueError, TypeError, KeyError, binascii.Error, RecursionError):  # "[[[[…": too deep for json
             raise invalid from None
         if signature != self.signature:
             raise ValidationError({"cursor": ["This cursor belongs to another ordering: start again with cursor=."]})
@@ -223,6 +286,17 @@ class CursorPage:
             raise invalid
         try:
             fields = [self.model._meta.pk if n == "pk" else self.model._meta.get_field(n) for n, _ in self.spec]
-            return direction, [None if v is None else f.to_python(v) for f, v in zip(fields, values, strict=True)]
-        except Exception:  # a tampered value of the wrong type
+            return direction, [None if v is None else boundary(f, v) for f, v in zip(fields, values, strict=True)]
+        except Exception:  # a tampered value of the wrong type, or out of range
             raise invalid from None
+
+
+def boundary(field, value):
+    """A cursor's value for `field`, as the database will compare it; a date-time in UTC (one that
+    overflows there, like 9999-12-31T23:59:59-23:59, is refused here rather than in the query)."""
+    value = field.to_python(value)
+    if isinstance(value, datetime.datetime):
+        value = (make_aware(value) if is_naive(value) else value).astimezone(datetime.UTC)
+    elif isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(value)
+    return value

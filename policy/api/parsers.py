@@ -1,5 +1,5 @@
-"""Request parsers that refuse NUL characters in any string (see policy.middleware for why), and a
-multipart body none of whose parts can be read."""
+"""Request parsers that refuse NUL characters in any string (see policy.middleware for why), JSON
+nested too deeply to parse, and a multipart body none of whose parts can be read."""
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -37,7 +37,11 @@ class NulCheck:
 
 
 class JSONParser(NulCheck, parsers.JSONParser):
-    pass
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:  # `[[[[…` thousands deep: json.loads (or find_nul) runs out of stack
+            raise ParseError("JSON parse error - the body is nested too deeply.") from None
 
 
 class FormParser(NulCheck, parsers.FormParser):

@@ -70,7 +70,13 @@ class CSVRenderer(renderers.BaseRenderer):
 
 
 class ContentNegotiation(negotiation.DefaultContentNegotiation):
-    """An unknown `?format=` is a 400 naming the parameter (DRF answers 404, as for a URL suffix)."""
+    """An unknown `?format=` is a 400 naming the parameter (DRF answers 404, as for a URL suffix), and
+    so is `format` given twice (DRF takes the last); the error is then rendered as JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if len(request.query_params.getlist(self.settings.URL_FORMAT_OVERRIDE)) > 1:
+            raise ValidationError({"format": ["Given more than once; this parameter takes one value."]})
+        return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
         chosen = [renderer for renderer in renderers if renderer.format == format]

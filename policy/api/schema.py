@@ -54,6 +54,7 @@ ERRORS = {
     "429": ("Too many requests; wait the number of seconds in `Retry-After`.", DETAIL),
 }
 STRICT_PARAMETERS = {"page", "page_size", "as_of"}
+SPARSE = {"fields", "omit"}
 PRECONDITIONS = {
     "If-Match": "Only if the record is still at this version (its `ETag`); else 412.",
     "If-None-Match": "Answer 304 Not Modified when the record is still at this version.",
@@ -94,7 +95,21 @@ class AutoSchema(openapi.AutoSchema):
             # An empty optional parameter is no filter (as HTML forms send it); paging and as_of refuse it.
             if parameter["in"] == "query" and parameter["name"] not in STRICT_PARAMETERS:
                 parameter["allowEmptyValue"] = True
+            if parameter["in"] == "query" and parameter["name"] in SPARSE:
+                parameter.update(self.field_list(parameter))
         return parameters
+
+    def field_list(self, parameter):
+        """`fields`/`omit`: a comma-separated list of this representation's own fields."""
+        plan = self.view.plan
+        names = plan.detail_names if self.view.action == "retrieve" else plan.list_names
+        other = "omit" if parameter["name"] == "fields" else "fields"
+        return {
+            "schema": {"type": "array", "items": {"type": "string", "enum": names}},
+            "style": "form",
+            "explode": False,
+            "description": f"{parameter['description']} Not with `{other}`.",
+        }
 
     def error_codes(self):
         codes = {"400", "429"}

@@ -7,6 +7,7 @@ declaration by policy.api.reading.
 
 import copy
 import re
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
@@ -24,7 +25,24 @@ TIMESTAMPS = ["created_at", "updated_at"]
 CITATION = ["source", "excerpt", "excerpt_start", "excerpt_end", "notes"]
 
 
-class RecordSerializer(serializers.ModelSerializer):
+# What an HTML form of the browsable API sends besides the record's fields.
+FORM_EXTRAS = {"csrfmiddlewaretoken"}
+
+
+class KnownKeysOnly:
+    """A body key that names no field is a 400 (`{"descripton": …}` was silently a no-op edit).
+    Read-only fields (`url`, `created_at`, …) are fields: a record read and sent back is accepted."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - FORM_EXTRAS)
+            if unknown:
+                message = f"Unknown field. Fields: {', '.join(self.fields)}."
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
     serializer_related_field = CompactRelatedField
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -53,6 +71,20 @@ class RecordSerializer(serializers.ModelSerializer):
                 detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
             raise serializers.ValidationError(detail) from None
         return attrs
+
+    def changes_anything(self):
+        """Whether saving the validated data would change the record (its values or its links)."""
+        return self.values_change(self.validated_data)
+
+    def values_change(self, data):
+        for name, value in data.items():
+            field = self.Meta.model._meta.get_field(name)
+            if field.many_to_many:
+                if set(getattr(self.instance, name).values_list("pk", flat=True)) != {related.pk for related in value}:
+                    return True
+            elif getattr(self.instance, name) != value:
+                return True
+        return False
 
 
 class CountrySerializer(RecordSerializer):
@@ -170,7 +202,7 @@ class PolicyLinkListSerializer(serializers.ListSerializer):
         return PolicyLinks()
 
 
-class PolicyLinkSerializer(serializers.Serializer):
+class PolicyLinkSerializer(KnownKeysOnly, serializers.Serializer):
     """A link to another policy, cited like a record: its source and the excerpt that states it."""
 
     relation = serializers.ChoiceField(choices=PolicyRelationKind.choices)
@@ -234,6 +266,15 @@ class PolicySerializer(RecordSerializer):
                 raise serializers.ValidationError(f"Duplicate link: {link['relation']} {target.slug}.")
             seen.add((link["relation"], target.pk))
         return links
+
+    def changes_anything(self):
+        data = dict(self.validated_data)
+        links = data.pop("related", None)
+        if links is not None:
+            wanted = {(link["relation"], link["policy"].pk) for link in links}
+            if set(self.instance.relations.values_list("relation", "to_policy_id")) != wanted:
+                return True
+        return self.values_change(data)
 
     @transaction.atomic
     def create(self, validated_data):

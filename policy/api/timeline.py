@@ -11,18 +11,21 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import generics, permissions, serializers
+from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from ..cache import cached_count, counts_are_shareable, data_version
 from ..filters import KeyMultipleChoiceField, related_condition
 from ..models import Actor, AidPackage, Country, Event, Policy, Statement, Statistic, Topic
-from .filtering import reject_unknown_parameters
+from .filtering import reject_unknown_parameters, repeatable_fields
 from .reading import ResourceUrls
 
 TITLE_LENGTH = 200
@@ -53,6 +56,9 @@ class TimelineQuery(forms.Form):
     actor = KeyMultipleChoiceField(queryset=Actor.objects.all(), to_field_name="slug", required=False)
     topic = KeyMultipleChoiceField(queryset=Topic.objects.all(), to_field_name="slug", required=False)
     ordering = forms.ChoiceField(choices=[("date", "date"), ("-date", "-date")], required=False)
+
+
+TIMELINE_QUERY = {"page", "page_size", "format", *TimelineQuery.base_fields}
 
 
 def chronological(row):
@@ -87,6 +93,9 @@ class MergedTimeline:
         key = self.count_key
         return sum(cached_count(part, key=key and f"{key}#{part.name}") for part in self.parts)
 
+    def exact_count(self):
+        return sum(part.count() for part in self.parts)
+
     def __getitem__(self, page):
         version = self.count_key and (self.count_key, data_version(), page.stop)
         parts = [rows(part, page.stop, version and (*version, part.name)) for part in self.parts]
@@ -109,7 +118,10 @@ def rows(part, stop, key):
     if key in COMPILED:
         COMPILED.move_to_end(key)
     else:
-        COMPILED[key] = part.queryset[:stop].query.sql_with_params()
+        try:
+            COMPILED[key] = part.queryset[:stop].query.sql_with_params()
+        except EmptyResultSet:  # a query Django knows matches nothing has no SQL (running it returns [])
+            return []
         if len(COMPILED) > COMPILED_SIZE:
             COMPILED.popitem(last=False)
     sql, params = COMPILED[key]
@@ -173,26 +185,36 @@ TIMELINE_ITEM = inline_serializer(
 )
 
 
-class TimelineView(generics.GenericAPIView):
+# Not a GenericAPIView: it has no queryset, and the browsable API asks a GenericAPIView for one (to
+# draw a filter form), which was a 500 for every browser.
+class TimelineView(APIView):
     """Every dated event, policy, aid package, statement and statistic, in date order."""
 
-    filter_backends = []
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
     permission_classes = [permissions.AllowAny]  # read-only: GET is its only method
     http_method_names = ["get", "head", "options"]
+
+    @cached_property
+    def paginator(self):
+        return self.pagination_class()
 
     def csv_header(self):
         return list(TIMELINE_ITEM.child.fields)
 
     @extend_schema(parameters=TIMELINE_PARAMETERS, responses=TIMELINE_ITEM)
     def get(self, request):
-        reject_unknown_parameters(request, {"page", "page_size", "format", *TimelineQuery.base_fields})
+        reject_unknown_parameters(
+            request,
+            {"page", "page_size", "format", *TimelineQuery.base_fields},
+            repeatable_fields(TimelineQuery.base_fields),
+        )
         form = TimelineQuery(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)
         query = form.cleaned_data
         chosen = query["type"] or list(TYPES)
         timeline = MergedTimeline([TypePart(name, query) for name in chosen], descending=query["ordering"] == "-date")
-        page = self.paginate_queryset(timeline)
+        page = self.paginator.paginate_queryset(timeline, request, view=self)
         urls = ResourceUrls(request)
         items = [
             {
@@ -205,4 +227,4 @@ class TimelineView(generics.GenericAPIView):
             }
             for row in page
         ]
-        return self.get_paginated_response(items)
+        return self.paginator.get_paginated_response(items)

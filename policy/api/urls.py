@@ -10,6 +10,12 @@ from .timeline import TimelineView
 SCHEMA_CACHE_SECONDS = 3600
 
 
+class DocsView(SpectacularSwaggerSplitView):
+    # A page, not an API operation: OPTIONS would describe it through the page's HTML template
+    # renderer, which has no template for that (a 500).
+    http_method_names = ["get", "head"]
+
+
 class Router(DefaultRouter):
     """The API root also lists the endpoints that are not resources."""
 
@@ -36,7 +42,7 @@ urlpatterns = [
     # Generating the schema takes a few hundred milliseconds and it changes only with the code.
     path("schema/", cache_page(SCHEMA_CACHE_SECONDS)(SpectacularAPIView.as_view()), name="schema"),
     # The split view serves its start-up script as a file, which the Content-Security-Policy allows.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
+    path("docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="policy/redoc.html"), name="redoc"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("timeline/", TimelineView.as_view(), name="timeline"),

@@ -39,7 +39,8 @@ VERSION = ("id", "updated_at")
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=SPARSE_PARAMETERS), retrieve=extend_schema(parameters=SPARSE_PARAMETERS)
+    list=extend_schema(parameters=SPARSE_PARAMETERS),
+    retrieve=extend_schema(parameters=[*SPARSE_PARAMETERS, AS_OF_PARAMETER]),
 )
 class RecordViewSet(viewsets.ModelViewSet):
     """Lists and details are read through a `ReadPlan` compiled from the serializer;
@@ -68,8 +69,10 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         queryset = self.get_queryset()
-        if self.request.method not in SAFE_METHODS:
+        if self.request.method not in SAFE_METHODS and transaction.get_connection(queryset.db).in_atomic_block:
             # Locked until the write's transaction ends: the If-Match check and the write are atomic.
+            # Outside a write's transaction (OPTIONS asks for the record as a PUT would, to describe
+            # the form) there is nothing to hold a lock for, and PostgreSQL refuses one.
             queryset = queryset.select_for_update()
         try:
             obj = queryset.get(**{self.lookup_field: self.get_lookup_value()})
@@ -86,11 +89,15 @@ class RecordViewSet(viewsets.ModelViewSet):
         names = available
         params = self.request.query_params
         errors = {}
+        if params.get("fields") and params.get("omit"):  # `fields=slug&omit=slug` would be empty objects
+            raise ValidationError({"omit": ["Use either fields or omit, not both."]})
         for param in ("fields", "omit"):
-            requested = [name.strip() for name in params.get(param, "").split(",") if name.strip()]
+            # Exact names: `fields=,,` or `fields=slug, title` is a mistake, as the schema's enum says.
+            requested = params[param].split(",") if params.get(param) else []
             unknown = [name for name in requested if name not in available]
             if unknown:
-                errors[param] = [f"Unknown field(s): {', '.join(unknown)}. Available: {', '.join(available)}."]
+                listed = ", ".join(f"“{name}”" for name in unknown)
+                errors[param] = [f"Unknown field(s): {listed}. Available: {', '.join(available)}."]
             elif requested and param == "fields":
                 names = [name for name in available if name in requested]
             elif requested:
@@ -167,6 +174,7 @@ class RecordViewSet(viewsets.ModelViewSet):
         if "as_of" in request.query_params:
             return self.retrieve_as_of(parse_as_of(request.query_params["as_of"]))
         lookup = {self.lookup_field: self.get_lookup_value()}
+        self.field_names(detail=True)  # a malformed `fields`/`omit` is a 400 before an unchanged record is a 304
         if "If-None-Match" in request.headers:  # one cheap query may spare the whole representation
             row = self.model.objects.filter(**lookup).values(*VERSION).first()
             unchanged = row and self.not_modified(self.get_etag(row["id"], row["updated_at"]))
@@ -246,6 +254,12 @@ class RecordViewSet(viewsets.ModelViewSet):
             self.check_preconditions(instance)
             self.perform_update(serializer)
         return self.detail_response(pk=instance.pk)
+
+    def perform_update(self, serializer):
+        # A write that changes nothing writes nothing: `updated_at`, the ETag and the history stay.
+        if not serializer.changes_anything():
+            return
+        serializer.save()
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():

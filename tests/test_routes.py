@@ -1,0 +1,110 @@
+"""Every route of the API and the web pages, found by walking the URLconf (not listed by hand, so a
+new route is covered the day it is added), requested as a browser requests it and with OPTIONS.
+
+A browser sends `Accept: text/html,…`, which gives the browsable API: the timeline answered 500 to
+every browser (its bars on `/` link there) because the browsable renderer wanted a queryset.
+Routes run inside the test's transaction except where noted: code that only breaks outside one
+(an empty query compiled for reuse, `select_for_update` in autocommit) needs a transactional test.
+"""
+
+import re
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+from rest_framework.test import APIClient
+
+from policy.api.urls import router
+from policy.web.resources import RESOURCES
+
+from .api_support import editor_user, key_of
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# Routes whose documented answer to a GET is not 200.
+GET_STATUS = {"auth-token": 405, "web:favicon": 301}
+# The docs are a page, not an operation: OPTIONS there is refused (it was a 500: no template for it).
+OPTIONS_STATUS = {"docs": 405}
+MODELS = {basename: viewset.serializer_class.Meta.model for _, viewset, basename in router.registry}
+
+
+def patterns(resolver=None, namespace=""):
+    """(name, URLPattern) for every named route of the API and the web pages; the admin is Django's."""
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace != "admin":
+                yield from patterns(entry, f"{entry.namespace}:" if entry.namespace else namespace)
+        elif entry.name or entry.callback.__name__ == "favicon":
+            yield f"{namespace}{entry.name or 'favicon'}", entry
+
+
+def parameters(pattern):
+    regex = pattern.pattern.regex
+    return set(regex.groupindex)
+
+
+def route_urls():
+    """{label: url} for every route, each key parameter filled with a record that exists."""
+    urls = {}
+    for name, pattern in patterns():
+        params = parameters(pattern)
+        if "format" in params:  # `.json` suffix twins of the routes below
+            continue
+        if name == "web:favicon":
+            urls[name] = "/favicon.ico"
+            continue
+        resource = pattern.default_args.get("resource")
+        model = RESOURCES[resource].model if resource else MODELS.get(name.rsplit("-", 1)[0])
+        kwargs = {param: key_of(model.objects.order_by("pk").first()) for param in params}
+        url = reverse(name, kwargs={**kwargs, **pattern.default_args} or None)  # defaults pick the pattern
+        urls[f"{name} {url}" if resource else name] = url
+    return urls
+
+
+@pytest.fixture
+def urls(db):
+    return route_urls()
+
+
+def test_the_walk_finds_every_kind_of_route(urls):
+    """Guards the walk itself: lists, details, history, timeline, schema, docs, auth and pages."""
+    names = {label.split(" ")[0] for label in urls}
+    for basename in MODELS:
+        assert {f"{basename}-list", f"{basename}-detail", f"{basename}-history"} <= names
+    assert {"api-root", "timeline", "schema", "docs", "redoc", "auth-token", "web:home", "web:list"} <= names
+    assert {"web:record", "web:favicon"} <= names
+    assert len(urls) == 3 * len(MODELS) + 6 + 2 + 2 * len(RESOURCES)
+
+
+def test_every_route_answers_a_browser(urls):
+    answers = {label: APIClient().get(url, HTTP_ACCEPT=BROWSER_ACCEPT).status_code for label, url in urls.items()}
+    expected = {label: GET_STATUS.get(label.split(" ")[0], 200) for label in urls}
+    assert answers == expected
+
+
+@pytest.mark.parametrize("user", ["anonymous", "editor"])
+def test_every_api_route_answers_options(urls, django_user_model, user):
+    client = APIClient()
+    if user == "editor":
+        client.force_authenticate(editor_user(django_user_model, "editor"))
+    api = {label: url for label, url in urls.items() if url.startswith("/api/")}
+    answers = {label: client.options(url).status_code for label, url in api.items()}
+    assert answers == {label: OPTIONS_STATUS.get(label, 200) for label in api}
+
+
+# Outside a transaction (and so after a flush; the conftest restores the fixtures) -----------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_routes_that_touch_locks_and_reused_sql_work_outside_a_transaction(django_user_model):
+    """An empty timeline compiled its SQL for reuse and raised EmptyResultSet (both backends); OPTIONS
+    on a detail by a user who may write asks for the record as for a PUT, which locked its row with
+    `select_for_update` in autocommit: a 500 on PostgreSQL."""
+    client = APIClient()
+    for params in ({"date_after": "2030-01-01"}, {"date_before": "1900-01-01", "type": "event"}):
+        response = client.get("/api/v1/timeline/", params)
+        assert response.status_code == 200, response.content
+        assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    client.force_authenticate(editor_user(django_user_model, "editor"))
+    details = {label: url for label, url in route_urls().items() if re.search(r"-detail$", label)}
+    answers = {label: client.options(url).status_code for label, url in details.items()}
+    assert answers == dict.fromkeys(details, 200)
+    assert "PUT" in client.options(details["statement-detail"]).json()["actions"]
