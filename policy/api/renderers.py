@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import orjson
 from rest_framework import negotiation, renderers
@@ -34,8 +35,22 @@ def flat(value):
     return value
 
 
-def csv_row(item):
-    return {name: flat(value) for name, value in item.items()}
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(cell):
+    """A CSV cell a spreadsheet shows as text, never runs: one that starts like a formula gets a leading
+    `'` (OWASP's advice), unless it is a plain number — a negative amount stays a number."""
+    if cell.__class__ is str and cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def safe_rows(rows):
+    """Every CSV row the API writes passes here (streamed lists and rendered pages alike)."""
+    return ([spreadsheet_safe(cell) for cell in row] for row in rows)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -63,9 +78,9 @@ class CSVRenderer(renderers.BaseRenderer):
         view = (renderer_context or {}).get("view")
         names = list(rows[0]) if rows else getattr(view, "csv_header", lambda: [])()
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=names)
-        writer.writeheader()
-        writer.writerows(csv_row(row) for row in rows)
+        writer = csv.writer(buffer)
+        writer.writerow(names)
+        writer.writerows(safe_rows([flat(row.get(name)) for name in names] for row in rows))
         return buffer.getvalue().encode("utf-8")
 
 

@@ -23,6 +23,7 @@ from .filtering import reject_unknown_parameters
 from .history import HistoryReader, older_than, parse_as_of
 from .pagination import Rows
 from .reading import Prepared, ReadPlan, ResourceUrls
+from .renderers import safe_rows
 from .serializers import HistoryEntrySerializer
 
 SPARSE_PARAMETERS = [
@@ -216,7 +217,7 @@ class RecordViewSet(viewsets.ModelViewSet):
             rows = queryset.iterator(chunk_size=CSV_CHUNK)
             while chunk := list(itertools.islice(rows, CSV_CHUNK)):
                 # Cells straight from the rows (ReadPlan.cells): no representation built to be flattened.
-                writer.writerows(self.plan.cells(chunk, names, self.request))
+                writer.writerows(safe_rows(self.plan.cells(chunk, names, self.request)))
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()
