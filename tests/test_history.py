@@ -7,6 +7,8 @@ from rest_framework.test import APIClient
 
 from policy.models import Statement, Topic
 
+from .api_support import csv_rows
+
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/statements/"
@@ -162,3 +164,47 @@ def test_history_query_count_does_not_grow_with_entries(client, editor):
         return len(captured)
 
     assert queries(1) == queries(1000)
+
+
+def test_a_change_to_a_policys_links_alone_shows_what_changed(client, editor):
+    """Found from outside: a PATCH of `related` only was recorded as a change with no changes. The links
+    made in a write belong to its entry; the fixtures' links to the policy's creation."""
+    policy = "biden-reversal-of-trump-era-immigration-policies"
+    url = f"/api/v1/policies/{policy}/"
+    created = client.get(f"{url}history/").json()["results"][-1]
+    assert {
+        "field": "related",
+        "old": None,
+        "new": [
+            "reverses:asylum-seekers-wait-in-mexico-arrangement",
+            "reverses:trump-era-hardline-immigration-policies",
+        ],
+    } in created["changes"]
+    link = [{"relation": "extends", "policy": "usmca"}]
+    assert editor.patch(url, {"related": link}, format="json").status_code == 200
+    assert editor.patch(url, {"summary": "Edited."}, format="json").status_code == 200
+    summary, links, *_ = client.get(f"{url}history/").json()["results"]
+    assert [change["field"] for change in summary["changes"]] == ["summary"]
+    assert links["changes"] == [
+        {
+            "field": "related",
+            "old": [
+                "reverses:asylum-seekers-wait-in-mexico-arrangement",
+                "reverses:trump-era-hardline-immigration-policies",
+            ],
+            "new": ["extends:usmca"],
+        }
+    ]
+
+
+def test_the_history_csv_says_what_changed(client, lived_and_deleted):
+    """Found from outside: the `changes` column of the history's CSV was always empty."""
+    response = client.get(f"{lived_and_deleted}history/", {"format": "csv"})
+    header, *rows = csv_rows(response)
+    changes = [dict(zip(header, row, strict=True))["changes"] for row in rows]
+    assert changes[:3] == [
+        "",
+        "countries: MX → \ntopics: migration → foreign-aid;trade-and-investment",
+        "text: first words → second words",
+    ]
+    assert "speaker:  → kamala-harris" in changes[3].splitlines()

@@ -21,15 +21,19 @@ class JSONRenderer(renderers.BaseRenderer):
 
 
 def flat(value):
-    """A CSV cell: related records as their slug/code, several joined with ';'."""
+    """A CSV cell: related records as their slug/code, several joined with ';'; a history entry's
+    changes as `field: old → new`, one a line."""
     if value is None:
         return ""
     if isinstance(value, dict):
         if "relation" in value and "policy" in value:
             return f"{value['relation']}:{flat(value['policy'])}"
+        if "field" in value and "new" in value:
+            return f"{value['field']}: {flat(value['old'])} → {flat(value['new'])}"
         return value.get("slug", value.get("code", ""))
     if isinstance(value, list):
-        return ";".join(flat(item) for item in value)
+        changes = value and isinstance(value[0], dict) and "field" in value[0]
+        return ("\n" if changes else ";").join(str(flat(item)) for item in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

@@ -20,7 +20,7 @@ from .. import filtersets
 from . import serializers
 from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
-from .history import HistoryReader, older_than, parse_as_of
+from .history import HistoryReader, newer_than, older_than, parse_as_of
 from .pagination import Rows
 from .reading import Prepared, ReadPlan, ResourceUrls
 from .renderers import safe_rows
@@ -201,7 +201,8 @@ class RecordViewSet(viewsets.ModelViewSet):
         entries = reader.entries(reader.record_id(self.lookup_field, self.get_lookup_value()))
         page = self.paginate_queryset(entries.values())
         older = older_than(entries, page[-1]) if page else None
-        return self.get_paginated_response(reader.changes(page, older, request))
+        newer = newer_than(entries, page[0]) if page and reader.links else None  # where its links end
+        return self.get_paginated_response(reader.changes(page, older, request, newer))
 
     def csv_header(self):
         """The columns of a CSV page, for one that has no rows."""
