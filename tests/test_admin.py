@@ -260,7 +260,8 @@ def test_multi_line_excerpt_from_a_browser_matches(admin_client, model, model_ad
     line_break = text.find("\n")
     if line_break < 0:
         pytest.skip("the source's text has no line break")
-    excerpt = text[max(line_break - 20, 0) : line_break + 20]
+    # Whole words on either side of the line break (an excerpt never cuts a word).
+    excerpt = text[text.rfind(" ", 0, line_break - 20) + 1 : text.find(" ", line_break + 20)]
 
     response = admin_client.post(change_url, {**data, "excerpt": excerpt.replace("\n", "\r\n"), "_save": "Save"})
 

@@ -17,6 +17,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from .. import filtersets
+from ..provenance import lock_cited_source
 from . import serializers
 from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
@@ -68,12 +69,13 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.kwargs[self.lookup_field]
 
     def get_object(self):
-        queryset = self.get_queryset()
+        queryset, lookup = self.get_queryset(), {self.lookup_field: self.get_lookup_value()}
         if self.request.method not in SAFE_METHODS:
+            lock_cited_source(self.model, **lookup)  # first: the order a source's own write locks in
             # Locked until the write's transaction ends: the If-Match check and the write are atomic.
             queryset = queryset.select_for_update()
         try:
-            obj = queryset.get(**{self.lookup_field: self.get_lookup_value()})
+            obj = queryset.get(**lookup)
         except self.model.DoesNotExist:
             raise NotFound(
                 f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs[self.lookup_field]}”."

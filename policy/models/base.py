@@ -88,12 +88,15 @@ class Cited(Record):
 
     def clean(self):
         super().clean()
-        from ..provenance import excerpt_error
+        from ..provenance import excerpt_error, unchecking_move
 
         if self.source_id is not None and self.excerpt:
-            error = excerpt_error(self.source, self.excerpt)
+            error = excerpt_error(self.source_id, self.excerpt)
             if error:
                 raise ValidationError({"excerpt": error})
+            error = unchecking_move(self)
+            if error:
+                raise ValidationError({"source": error})
         for field in self.precision_dated_fields:
             validate_date_for_precision(getattr(self, field), self.date_precision, field)
         for start, end in self.date_ranges:
