@@ -28,6 +28,16 @@ def parse_as_of(raw):
     return make_aware(value) if is_naive(value) else value
 
 
+def shown_users(ids, request):
+    """{user id: how history names them}: signed-in readers see usernames; anonymous readers a display name
+    (first and last name) or nothing, since a username is half of what a password guesser needs."""
+    users = get_user_model().objects.filter(pk__in=ids)
+    if request.user.is_authenticated:
+        return dict(users.values_list("pk", "username"))
+    names = users.values_list("pk", "first_name", "last_name")
+    return {pk: f"{first} {last}".strip() or None for pk, first, last in names}
+
+
 class KeyLookup:
     """Collects ids of related records, then resolves them to (key, label) with one query per type."""
 
@@ -142,11 +152,7 @@ class HistoryReader:
         lookup = KeyLookup()
         self.want_keys(lookup, rows, snapshots)
         links = LinkHistory(rows, newer, lookup) if self.links and rows else None
-        users = dict(
-            get_user_model()
-            .objects.filter(pk__in={row["history_user_id"] for row in rows} - {None})
-            .values_list("pk", "username")
-        )
+        users = shown_users({row["history_user_id"] for row in rows} - {None}, request)
         lookup.resolve()
         states = [self.state(row, snapshots, lookup) for row in rows]
         if links:

@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import itertools
+import re
 
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -18,14 +19,16 @@ from rest_framework.response import Response
 
 from .. import filtersets
 from ..provenance import lock_cited_source
+from ..redaction import RedactionRefused, redact_history, redactable_fields
 from . import serializers
 from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
 from .history import HistoryReader, newer_than, older_than, parse_as_of
 from .pagination import Rows
+from .permissions import CanRedact
 from .reading import Prepared, ReadPlan, ResourceUrls
 from .renderers import safe_rows
-from .serializers import HistoryEntrySerializer
+from .serializers import HistoryEntrySerializer, RedactionRequestSerializer, RedactionSerializer
 
 SPARSE_PARAMETERS = [
     OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated fields to return (default: all)."),
@@ -205,6 +208,41 @@ class RecordViewSet(viewsets.ModelViewSet):
         older = older_than(entries, page[-1]) if page else None
         newer = newer_than(entries, page[0]) if page and reader.links else None  # where its links end
         return self.get_paginated_response(reader.changes(page, older, request, newer))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("history_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=RedactionRequestSerializer,
+        responses=RedactionSerializer,
+        description="Administrators only (`policy.add_redaction`): remove the named free-text fields' values "
+        "in this history entry from every entry of the record that held them, recording who, when and why. "
+        "Refused (400) while the record still holds the value.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"history/(?P<history_id>[^/]+)/redact",  # any id routes here, so a bad one is the API's 404
+        permission_classes=[CanRedact],
+        filter_backends=[],
+    )
+    def redact(self, request, *args, history_id, **kwargs):
+        reject_unknown_parameters(request, {"format"})
+        reader = self.history_reader
+        entry = reader.entries(reader.record_id(self.lookup_field, self.get_lookup_value()))
+        entry = entry.filter(history_id=int(history_id)).first() if re.fullmatch("[0-9]{1,18}", history_id) else None
+        if entry is None:
+            raise NotFound(f"This {self.model._meta.verbose_name} has no history entry {history_id}.")
+        body = RedactionRequestSerializer(data=request.data, context={"redactable": redactable_fields(self.model)})
+        body.is_valid(raise_exception=True)
+        try:
+            redaction = redact_history(
+                self.model,
+                entry,
+                body.validated_data["fields"],
+                **{"reason": body.validated_data["reason"], "user": request.user},
+            )
+        except RedactionRefused as refused:
+            raise ValidationError({refused.field: [refused.message]}) from None
+        return Response(RedactionSerializer(redaction).data)
 
     def csv_header(self):
         """The columns of a CSV page, for one that has no rows."""
