@@ -227,19 +227,15 @@ class RecordViewSet(viewsets.ModelViewSet):
     def redact(self, request, *args, history_id, **kwargs):
         reject_unknown_parameters(request, {"format"})
         reader = self.history_reader
-        entry = reader.entries(reader.record_id(self.lookup_field, self.get_lookup_value()))
-        entry = entry.filter(history_id=int(history_id)).first() if re.fullmatch("[0-9]{1,18}", history_id) else None
+        entries = reader.entries(reader.record_id(self.lookup_field, self.get_lookup_value()))
+        entry = entries.filter(history_id=history_id).first() if re.fullmatch("[0-9]{1,18}", history_id) else None
         if entry is None:
             raise NotFound(f"This {self.model._meta.verbose_name} has no history entry {history_id}.")
         body = RedactionRequestSerializer(data=request.data, context={"redactable": redactable_fields(self.model)})
         body.is_valid(raise_exception=True)
+        fields, reason = body.validated_data["fields"], body.validated_data["reason"]
         try:
-            redaction = redact_history(
-                self.model,
-                entry,
-                body.validated_data["fields"],
-                **{"reason": body.validated_data["reason"], "user": request.user},
-            )
+            redaction = redact_history(self.model, entry, fields, reason=reason, user=request.user)
         except RedactionRefused as refused:
             raise ValidationError({refused.field: [refused.message]}) from None
         return Response(RedactionSerializer(redaction).data)
