@@ -2,13 +2,16 @@
 writers queue instead of failing, If-Match losers get 412, and a write that waits past the busy timeout
 is a 503 with Retry-After — never a 500 "database is locked"."""
 
+import http.cookiejar
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -152,3 +155,35 @@ def test_a_write_that_waits_past_the_timeout_is_a_503_with_retry_after(server):
     assert (status, headers["Retry-After"]) == (503, "2")
     assert body == {"detail": "The database is busy with other writes: try again in a moment."}
     assert send(server, "PATCH", "topics/shared/", {"description": "Later."})[0] == 200
+
+
+def test_an_admin_write_that_waits_past_the_timeout_is_a_503_too(server):
+    """Outside the API (the admin, the pages) the middleware answers: plain text, with Retry-After."""
+    base = server[0]
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def form_post(path, fields):
+        page = browser.open(f"{base}{path}", timeout=30).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(f"{base}{path}", data=data, headers={"Referer": f"{base}{path}"})
+        try:
+            with browser.open(request, timeout=30) as response:
+                return response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    assert form_post("/admin/login/?next=/admin/", {"username": "writer", "password": "pw-1"})[0] == 200
+    change = "/admin/policy/topic/1/change/"
+    holder = sqlite3.connect(server[2], timeout=30, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        status, headers, body = form_post(change, {"slug": "shared", "name": "Shared", "description": "Admin."})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (status, headers["Retry-After"], body) == (
+        503,
+        "2",
+        "The database is busy with other writes: try again in a moment.",
+    )
