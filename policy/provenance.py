@@ -35,14 +35,15 @@ def cuts_word(text, at):
     return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
 
 
-def excerpt_error(source_id, excerpt):
+def excerpt_error(source, excerpt):
     """A reader-facing message when the excerpt is too short or not in the source's text, else None.
 
-    A source whose text we do not hold cannot be checked for the words, so only the length counts.
+    `source` is a Source or its id; its text is read afresh, under the lock. A source whose text we do
+    not hold cannot be checked for the words, so only the length counts.
     """
     if len(excerpt.strip()) < MIN_EXCERPT:
         return f"An excerpt must be at least {MIN_EXCERPT} characters: enough of the source's words to find."
-    slug, text = locked_source(source_id)
+    slug, text = locked_source(getattr(source, "pk", source))
     if not text or locate_excerpt(text, excerpt) is not None:
         return None
     if excerpt in text:
