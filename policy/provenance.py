@@ -10,7 +10,7 @@ write's transaction ends), the source's own writes included: a write that change
 text and a write that cites it cannot both validate against the state the other is changing.
 """
 
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
@@ -56,8 +56,8 @@ def locked_source(source_id):
     from .models import Source
 
     sources = Source.objects.filter(pk=source_id)
-    if transaction.get_connection(sources.db).in_atomic_block:
-        sources = sources.select_for_update()
+    if transaction.get_connection(router.db_for_write(Source)).in_atomic_block:  # a write's transaction
+        sources = sources.select_for_update()  # and so read on the primary
     return sources.values_list("slug", "text").first() or (None, "")
 
 
