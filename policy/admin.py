@@ -13,7 +13,19 @@ from django.template.loader import render_to_string
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
+from .models import (
+    Actor,
+    AidPackage,
+    Country,
+    Event,
+    Policy,
+    PolicyRelation,
+    Redaction,
+    Source,
+    Statement,
+    Statistic,
+    Topic,
+)
 from .web.citation import excerpt_in_context
 
 
@@ -249,3 +261,22 @@ class StatisticAdmin(CitedAdmin):
     search_fields = ("title", "slug", "indicator", "notes", "publisher__name", "publisher__aliases")
     autocomplete_fields = ("source", "countries", "publisher", "topics")
     date_hierarchy = "period_start"
+
+
+@admin.register(Redaction)
+class RedactionAdmin(admin.ModelAdmin):
+    """The record of every redaction (who, when, what, why), read-only: redactions are made through
+    `POST /api/v1/<resource>/<key>/history/<history_id>/redact/` (policy.redaction)."""
+
+    list_display = ("redacted_at", "redacted_by", "record_type", "record_id", "history_id", "fields", "reason")
+    list_filter = ("record_type", "redacted_at")
+    readonly_fields = [field.name for field in Redaction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

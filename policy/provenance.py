@@ -1,33 +1,87 @@
 """Provenance: every cited record's excerpt must occur verbatim in its source's text.
 
+An excerpt is at least MIN_EXCERPT characters and whole words: where the text is held, it must
+begin and end on word boundaries there (a letter or digit never continues it on either side).
 Offsets are stored on the record. A pre_save receiver (not `save()`) derives them
 because `loaddata` saves raw and never calls `save()` — fixtures get offsets too.
+
+Every check reads the cited source's row with a lock (`SELECT … FOR UPDATE`, held until the
+write's transaction ends), the source's own writes included: a write that changes a source's
+text and a write that cites it cannot both validate against the state the other is changing.
 """
 
+from django.db import router, transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+MIN_EXCERPT = 10
+
 
 def locate_excerpt(text, excerpt):
-    """(start, end) of the excerpt's first occurrence in text, or None."""
+    """(start, end) of the excerpt's first occurrence in text that cuts no word, or None."""
     if not text or not excerpt:
         return None
     start = text.find(excerpt)
-    if start < 0:
-        return None
-    return start, start + len(excerpt)
+    while start >= 0:
+        end = start + len(excerpt)
+        if not cuts_word(text, start) and not cuts_word(text, end):
+            return start, end
+        start = text.find(excerpt, start + 1)
+    return None
+
+
+def cuts_word(text, at):
+    """Whether a span's edge at `at` falls between two letters or digits."""
+    return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
 
 
 def excerpt_error(source, excerpt):
-    """A reader-facing message when the excerpt is not in the source's text, else None.
+    """A reader-facing message when the excerpt is too short or not in the source's text, else None.
 
-    A source whose text we do not hold cannot be checked, so it passes.
+    `source` is a Source or its id; its text is read afresh, under the lock. A source whose text we do
+    not hold cannot be checked for the words, so only the length counts.
     """
-    if not source.text:
+    if len(excerpt.strip()) < MIN_EXCERPT:
+        return f"An excerpt must be at least {MIN_EXCERPT} characters: enough of the source's words to find."
+    slug, text = locked_source(getattr(source, "pk", source))
+    if not text or locate_excerpt(text, excerpt) is not None:
         return None
-    if locate_excerpt(source.text, excerpt) is None:
-        return f"The excerpt does not occur verbatim in the text of source “{source.slug}”."
-    return None
+    if excerpt in text:
+        return f"The excerpt cuts a word in the text of source “{slug}”: begin and end it on whole words."
+    return f"The excerpt does not occur verbatim in the text of source “{slug}”."
+
+
+def locked_source(source_id):
+    """(slug, text) of a source, its row locked until the transaction ends (where one is open)."""
+    from .models import Source
+
+    sources = Source.objects.filter(pk=source_id)
+    if transaction.get_connection(router.db_for_write(Source)).in_atomic_block:  # a write's transaction
+        sources = sources.select_for_update()  # and so read on the primary
+    return sources.values_list("slug", "text").first() or (None, "")
+
+
+def lock_cited_source(model, **lookup):
+    """Before a write locks a cited record's row, lock the source it cites: a source's write locks the
+    source and then rewrites its citations' offsets, so every writer takes the two locks in that order
+    and two writers never wait for each other."""
+    from .models.base import Citation
+
+    if issubclass(model, Citation):
+        source_id = model.objects.filter(**lookup).values_list("source_id", flat=True).first()
+        if source_id is not None:
+            locked_source(source_id)
+
+
+def unchecking_move(record):
+    """A message when a record whose excerpt its source's text vouches for would move to a source
+    without text (where nothing can check it), else None."""
+    if record.pk is None or locked_source(record.source_id)[1]:
+        return None
+    current = type(record).objects.filter(pk=record.pk).values_list("source_id", "source__text").first()
+    if current is None or current[0] == record.source_id or not current[1]:
+        return None
+    return "This source has no text to check the excerpt against: a checked citation cannot move to it."
 
 
 def cited_models():
@@ -52,10 +106,12 @@ def citations_of(source):
 
 
 def dropped_citations(source, text):
-    """Slugs of the records whose excerpt a new text for `source` would no longer contain."""
-    if source.pk is None or not text:
+    """Slugs of the records whose excerpt a new text for `source` would no longer contain (all of them,
+    for no text: a cited source cannot lose its text and switch their checks off)."""
+    if source.pk is None:
         return []
-    return sorted(slug for _, _, slug, excerpt in citations_of(source) if excerpt not in text)
+    locked_source(source.pk)
+    return sorted(slug for _, _, slug, excerpt in citations_of(source) if locate_excerpt(text, excerpt) is None)
 
 
 @receiver(pre_save, sender="policy.Source")

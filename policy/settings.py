@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "policy.middleware.RejectNulCharactersMiddleware",
+    "policy.busy.DatabaseBusyMiddleware",
     "policy.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +135,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue rather than fail: each transaction takes SQLite's write lock at BEGIN (two that
+    # both read first would deadlock upgrading their locks, and one would fail at once), and waits
+    # up to SQLITE_TIMEOUT seconds for it; past that the request is a 503 (policy.busy).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20"))}
+    )
 
 # Read replicas (optional): DATABASE_REPLICA_URLS=postgres://…,postgres://… become the aliases
 # replica1, replica2, …; policy.routers sends reads there and writes to "default".

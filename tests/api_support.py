@@ -187,7 +187,8 @@ def excerpt_payload():
     source = Source.objects.exclude(text="").order_by("pk").first()
     middle = len(source.text) // 2
     start = source.text.index(" ", middle) + 1
-    return {"source": source.slug, "excerpt": source.text[start : start + 60].strip()}
+    end = source.text.rindex(" ", start, start + 60)  # whole words
+    return {"source": source.slug, "excerpt": source.text[start:end].strip()}
 
 
 def link_payload(relation, policy, **citation):

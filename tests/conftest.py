@@ -27,6 +27,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings):
 
     default = settings.DATABASES["default"]
     settings.DATABASES["replica"] = {**default, "TEST": {**default.get("TEST", {}), "MIRROR": "default"}}
+    if default["ENGINE"].endswith("sqlite3"):
+        # A replica only reads: its transactions must not take the write lock at BEGIN (settings), which
+        # on the shared in-memory test database fails at once rather than waiting.
+        options = {key: value for key, value in default.get("OPTIONS", {}).items() if key != "transaction_mode"}
+        settings.DATABASES["replica"]["OPTIONS"] = options
 
 
 @pytest.fixture(autouse=True)

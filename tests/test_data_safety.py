@@ -2,6 +2,8 @@
 and a request that fails half-way through a write leaves nothing of it behind."""
 
 import json
+import os
+import stat
 
 import pytest
 from django.apps import apps
@@ -89,6 +91,23 @@ def test_a_restored_database_answers_the_api_as_before(edited, tmp_path):
     empty_the_database()
     call_command("restore", str(tmp_path / "backup.json"), verbosity=0)
     assert {path: client.get(path).json() for path in pages} == pages
+
+
+def test_a_backup_file_is_readable_by_its_owner_only(db, tmp_path):
+    """It holds password hashes and API tokens: never world- or group-readable, whatever the umask,
+    and a file that already existed with a wider mode is narrowed too."""
+    fresh, existing = tmp_path / "fresh.json", tmp_path / "existing.json"
+    existing.write_text("old")
+    existing.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        call_command("backup", output=str(fresh))
+        call_command("backup", output=str(existing))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+    assert json.loads(existing.read_text()) == json.loads(fresh.read_text())
 
 
 def test_restore_refuses_a_database_that_has_records(db, tmp_path):

@@ -6,7 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from policy.models import Statement, Topic
+from policy.models import Redaction, Statement, Topic
+
+from .api_support import csv_rows, link_payload, user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +53,8 @@ def lived_and_deleted(editor):
     return detail
 
 
-def test_history_lists_every_write_newest_first(client, lived_and_deleted, superuser):
-    body = client.get(f"{lived_and_deleted}history/").json()
+def test_history_lists_every_write_newest_first(editor, lived_and_deleted, superuser):
+    body = editor.get(f"{lived_and_deleted}history/").json()
     assert body["count"] == 4
     entries = body["results"]
     assert [e["change"] for e in entries] == ["deleted", "changed", "changed", "created"]
@@ -135,14 +137,14 @@ def test_fixture_records_have_a_creation_entry(client):
     assert {"field": "name", "old": None, "new": "Mexico"} in entries[0]["changes"]
 
 
-def test_admin_edit_shows_in_history_with_the_editor(admin_client, superuser, client):
+def test_admin_edit_shows_in_history_with_the_editor(admin_client, superuser):
     topic = Topic.objects.get(slug="trade-and-investment")
     response = admin_client.post(
         f"/admin/policy/topic/{topic.pk}/change/",
         {"slug": "trade-and-investment", "name": "Trade and commerce", "description": topic.description},
     )
     assert response.status_code == 302, response.content[:2000]
-    latest = client.get("/api/v1/topics/trade-and-investment/history/").json()["results"][0]
+    latest = admin_client.get("/api/v1/topics/trade-and-investment/history/").json()["results"][0]
     assert latest["change"] == "changed"
     assert latest["user"] == superuser.username
     assert latest["changes"] == [{"field": "name", "old": topic.name, "new": "Trade and commerce"}]
@@ -177,3 +179,156 @@ def test_a_policy_as_it_was_shows_its_links_with_their_citations(client, editor)
     (link,) = then["related"]
     assert (link["relation"], link["source"]["slug"]) == ("reverses", "usa-today-biden-mexico-2021-05-07")
     assert "Biden reversed Trump-era" in link["excerpt"] and link["notes"].startswith("Stated")
+
+
+def test_a_change_to_a_policys_links_alone_shows_what_changed(client, editor):
+    """Found from outside: a PATCH of `related` only was recorded as a change with no changes. The links
+    made in a write belong to its entry; the fixtures' links to the policy's creation."""
+    policy = "biden-reversal-of-trump-era-immigration-policies"
+    url = f"/api/v1/policies/{policy}/"
+    created = client.get(f"{url}history/").json()["results"][-1]
+    assert {
+        "field": "related",
+        "old": None,
+        "new": ["reverses:trump-era-hardline-immigration-policies"],
+    } in created["changes"]
+    link = [link_payload("extends", "usmca")]
+    assert editor.patch(url, {"related": link}, format="json").status_code == 200
+    assert editor.patch(url, {"summary": "Edited."}, format="json").status_code == 200
+    summary, links, *_ = client.get(f"{url}history/").json()["results"]
+    assert [change["field"] for change in summary["changes"]] == ["summary"]
+    assert links["changes"] == [
+        {
+            "field": "related",
+            "old": ["reverses:trump-era-hardline-immigration-policies"],
+            "new": ["extends:usmca"],
+        }
+    ]
+
+
+def test_the_history_csv_says_what_changed(client, lived_and_deleted):
+    """Found from outside: the `changes` column of the history's CSV was always empty."""
+    response = client.get(f"{lived_and_deleted}history/", {"format": "csv"})
+    header, *rows = csv_rows(response)
+    changes = [dict(zip(header, row, strict=True))["changes"] for row in rows]
+    assert changes[:3] == [
+        "",
+        "countries: MX → \ntopics: migration → foreign-aid;trade-and-investment",
+        "text: first words → second words",
+    ]
+    assert "speaker:  → kamala-harris" in changes[3].splitlines()
+
+
+# Who anonymous readers see, and redaction -------------------------------------------------------------
+
+
+def test_anonymous_readers_see_a_display_name_or_no_one(client, editor, superuser):
+    """Found from outside: `/history/` named the superuser's login to anyone (half of a password guess)."""
+    url = "/api/v1/topics/migration/"
+    assert editor.patch(url, {"description": "Edited."}, format="json").status_code == 200
+
+    def latest_user(reader, **params):
+        return reader.get(f"{url}history/", params).json()["results"][0]["user"]
+
+    assert latest_user(editor) == superuser.username
+    assert latest_user(client) is None
+    superuser.first_name, superuser.last_name = "Ada", "Admin"
+    superuser.save()
+    assert latest_user(client) == "Ada Admin"
+    header, row, *_ = csv_rows(client.get(f"{url}history/", {"format": "csv"}))
+    assert dict(zip(header, row, strict=True))["user"] == "Ada Admin"
+    assert superuser.username not in client.get(f"{url}history/", {"format": "csv"}).content.decode()
+
+
+@pytest.fixture
+def corrected(editor):
+    """A statement whose notes once held something that must go, since corrected: the entry that added it."""
+    url = "/api/v1/statements/amlo-expectations-better-treatment-of-migrants/"
+    assert editor.patch(url, {"notes": "Call Jane on +1 555 0100."}, format="json").status_code == 200
+    assert editor.patch(url, {"language": "es"}, format="json").status_code == 200
+    assert editor.patch(url, {"notes": "Corrected."}, format="json").status_code == 200
+    entries = editor.get(f"{url}history/").json()["results"]
+    return url, entries[2], entries[1]  # the entry that added it, and the one after that still held it
+
+
+def test_an_administrator_redacts_a_value_from_every_entry_that_held_it(client, editor, superuser, corrected):
+    """Found from outside: deleted or corrected content stayed public in history for good."""
+    url, added, kept = corrected
+    response = editor.post(
+        f"{url}history/{added['history_id']}/redact/", {"fields": ["notes"], "reason": "A private number."}, "json"
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["fields"], body["entries"], body["redacted_by"]) == (
+        ["notes"],
+        sorted([added["history_id"], kept["history_id"]]),
+        superuser.username,
+    )
+    redaction = Redaction.objects.get()
+    assert (redaction.redacted_by, redaction.reason, redaction.record_type) == (
+        superuser,
+        "A private number.",
+        "policy.statement",
+    )
+    slug = url.rstrip("/").rsplit("/", 1)[1]
+    everywhere = [
+        client.get(f"{url}history/").content,
+        client.get(f"{url}history/", {"format": "csv"}).content,
+        client.get(url, {"as_of": added["timestamp"]}).content,
+        client.get(url, {"as_of": kept["timestamp"]}).content,
+        client.get(f"/statements/{slug}/").content,
+    ]
+    assert not [page for page in everywhere if b"555 0100" in page]
+    assert client.get(url, {"as_of": added["timestamp"]}).json()["notes"] == "[redacted]"
+    latest = client.get(f"{url}history/").json()["results"][0]
+    assert latest["changes"] == [{"field": "notes", "old": "[redacted]", "new": "Corrected."}]
+
+
+@pytest.mark.parametrize(
+    "who, body, status, message",
+    [
+        ("anonymous", {"fields": ["notes"], "reason": "x"}, 401, "credentials"),
+        ("editor without the permission", {"fields": ["notes"], "reason": "x"}, 403, "permission"),
+        ("administrator", {"fields": ["slug"], "reason": "x"}, 400, "Cannot redact slug"),
+        ("administrator", {"fields": ["kind"], "reason": "x"}, 400, "Cannot redact kind"),
+        ("administrator", {"fields": [], "reason": "x"}, 400, "fields"),
+        ("administrator", {"fields": ["notes"]}, 400, "reason"),
+    ],
+)
+def test_redaction_is_for_administrators_and_free_text(
+    client, editor, django_user_model, corrected, who, body, status, message
+):
+    url, added, _ = corrected
+    clients = {"anonymous": client, "administrator": editor}
+    if who not in clients:
+        clients[who] = APIClient()
+        editor_of_statements = user_with(django_user_model, "no-redactions", "change_statement", "delete_statement")
+        clients[who].force_authenticate(editor_of_statements)
+    response = clients[who].post(f"{url}history/{added['history_id']}/redact/", body, "json")
+    assert response.status_code == status
+    assert message in str(response.json())
+    assert not Redaction.objects.exists()
+
+
+def test_a_value_the_record_still_holds_or_an_entry_of_another_record_is_refused(editor, corrected):
+    url, added, _ = corrected
+    latest = editor.get(f"{url}history/").json()["results"][0]
+    still = editor.post(f"{url}history/{latest['history_id']}/redact/", {"fields": ["notes"], "reason": "x"}, "json")
+    assert still.status_code == 400 and "still holds" in still.json()["fields"][0]
+    other = "/api/v1/statements/harris-pitches-regional-approach-to-mexico/"
+    elsewhere = editor.post(
+        f"{other}history/{added['history_id']}/redact/", {"fields": ["notes"], "reason": "x"}, "json"
+    )
+    assert elsewhere.status_code == 404
+    huge = editor.post(f"{url}history/{'9' * 18}/redact/", {"fields": ["notes"], "reason": "x"}, "json")
+    assert huge.status_code == 404
+    assert not Redaction.objects.exists()
+
+
+def test_the_admin_lists_every_redaction_read_only(admin_client, editor, corrected):
+    url, added, _ = corrected
+    body = {"fields": ["notes"], "reason": "A private number."}
+    assert editor.post(f"{url}history/{added['history_id']}/redact/", body, "json").status_code == 200
+    listing = admin_client.get("/admin/policy/redaction/").content.decode()
+    assert "A private number." in listing and "policy.statement" in listing
+    assert admin_client.get("/admin/policy/redaction/add/").status_code == 403

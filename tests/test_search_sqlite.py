@@ -39,6 +39,11 @@ def reader():
     return api
 
 
+def first_words(text, length):
+    """The text's words that fit in `length` characters (an excerpt never cuts a word)."""
+    return text[: text.rindex(" ", 0, length)]
+
+
 def found(params, route="statements"):
     response = reader().get(f"/api/v1/{route}/", {"page_size": 1000, **params})
     assert response.status_code == 200, (params, response.content[:300])
@@ -58,7 +63,7 @@ def statement(db):
     source = Source.objects.order_by("pk").first()
     return Statement.objects.create(
         slug="fts-statement", speaker=speaker, source=source, kind="paraphrase", text=TEXT,
-        excerpt=source.text[:40], said_on=datetime.date(2021, 6, 8),
+        excerpt=first_words(source.text, 40), said_on=datetime.date(2021, 6, 8),
     )  # fmt: skip
 
 
@@ -131,7 +136,7 @@ def test_a_policy_is_found_in_any_of_its_fields(editor):
         "/api/v1/policies/",
         {"slug": "fts-policy", "title": "Ley de ÁRBOLES", "kind": "law", "status": "proposed",
          "summary": "Sobre la reforestación.", "source": Source.objects.order_by("pk").first().slug,
-         "excerpt": Source.objects.order_by("pk").first().text[:30]},
+         "excerpt": first_words(Source.objects.order_by("pk").first().text, 30)},
         format="json",
     )  # fmt: skip
     assert created.status_code == 201, created.content

@@ -46,10 +46,30 @@ def test_fixtures_pass_and_every_citation_is_counted():
     ]
 
 
-def test_a_source_without_text_is_unchecked_not_failed():
+def test_a_citation_nothing_can_check_fails_unless_allowed():
+    """Found from outside: a citation of a source without text passed, so blanking a source's text switched
+    provenance off. Unchecked is now a failure, unless the caller says it expects some."""
     source = Source.objects.create(slug="test-untexted", title="Untexted", kind="report", text="")
-    Event.objects.create(slug="test-untexted-event", title="E", kind="meeting", source=source, excerpt="anything")
-    assert "0 mismatches" in verify()
+    Event.objects.create(
+        slug="test-untexted-event", title="E", kind="meeting", source=source, excerpt="any words at all"
+    )
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 citation\(s\) cite a source without text"):
+        call_command("verify_citations", stdout=out)
+    assert "0 mismatches, 1 unchecked (no source text)" in out.getvalue()
+    out = io.StringIO()
+    call_command("verify_citations", "--allow-unchecked", stdout=out)
+    assert "0 mismatches, 1 unchecked" in out.getvalue()
+
+
+def test_an_excerpt_too_short_to_be_a_citation_fails():
+    record = checkable(Event)
+    word = next(word for word in record.source.text.split() if word.isalpha() and len(word) < 10)
+    Event.objects.filter(pk=record.pk).update(excerpt=word)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 citation"):
+        call_command("verify_citations", stdout=out)
+    assert f"Event {record.slug}: excerpt shorter than 10 characters" in out.getvalue()
 
 
 @pytest.mark.parametrize("model", CITED_MODELS, ids=lambda model: model.__name__)
@@ -113,10 +133,11 @@ def test_the_command_line_exits_1_on_a_mismatch(tmp_path, fixture_files):
         "call_command('migrate', verbosity=0);"
         f"call_command('loaddata', *{fixture_files!r}, verbosity=0);"
         "source = Source.objects.create(slug='test-texted', title='T', kind='report', text='What was said.');"
-        "Event.objects.create(slug='test-broken-event', title='E', kind='meeting', source=source, excerpt='Unsaid.')",
+        "Event.objects.create(slug='test-broken-event', title='E', kind='meeting', source=source,"
+        " excerpt='Nothing was said.')",
     )
     assert setup.returncode == 0, setup.stderr
     result = manage("verify_citations")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "Event test-broken-event: excerpt not found in source test-texted: “Unsaid.”" in result.stdout
+    assert "Event test-broken-event: excerpt not found in source test-texted: “Nothing was said.”" in result.stdout
     assert "CommandError: 1 citation(s) do not match their source's text." in result.stderr

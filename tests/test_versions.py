@@ -212,3 +212,34 @@ def test_many_concurrent_editors_one_wins(committed):
     assert sorted(r.status_code for r in responses) == [200] + [412] * (len(names) - 1)
     topic.refresh_from_db()
     assert topic.name in names
+
+
+def test_a_deadlock_victim_is_told_to_retry_not_a_500(committed, monkeypatch):
+    """Two writes that each hold one topic's row and then want the other's: PostgreSQL aborts one of them
+    (deadlock_detected). That write is a 503 with Retry-After, never a 500; the other succeeds."""
+    token, topic = committed
+    other = in_own_connection(lambda: Topic.objects.create(slug="contested-other", name="Other"))
+    both_hold_their_row = threading.Barrier(2)
+    original = TopicViewSet.perform_update
+
+    def perform_update(self, serializer):
+        original(self, serializer)
+        both_hold_their_row.wait(10)
+        wanted = other.slug if self.kwargs["slug"] == topic.slug else topic.slug
+        list(Topic.objects.select_for_update().filter(slug=wanted))
+
+    monkeypatch.setattr(TopicViewSet, "perform_update", perform_update)
+    try:
+        first, second = race(
+            token,
+            [
+                lambda client: client.patch(f"{API}topics/{topic.slug}/", {"name": "A"}, format="json"),
+                lambda client: client.patch(f"{API}topics/{other.slug}/", {"name": "B"}, format="json"),
+            ],
+        )
+    finally:
+        in_own_connection(lambda: (Topic.history.filter(id=other.pk).delete(), other.delete()))
+    assert sorted([first.status_code, second.status_code]) == [200, 503]
+    victim = first if first.status_code == 503 else second
+    assert victim["Retry-After"] == "2"
+    assert victim.json() == {"detail": "The database is busy with other writes: try again in a moment."}

@@ -4,7 +4,8 @@ A Django `ValidationError` raised below DRF (a model's `clean()`, a constraint)
 becomes a 400 with field-level messages instead of a 500; `IntegrityError` that
 slips past validation becomes a 400 too, the transaction having rolled back; deleting
 a record others still refer to (a protected foreign key) is a 409 naming them; a body over
-DATA_UPLOAD_MAX_MEMORY_SIZE is a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE is a 413; a database too busy to take the write (policy.busy) is a 503
+with `Retry-After`.
 """
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from .. import busy
 
 
 class Conflict(exceptions.APIException):
@@ -26,6 +29,13 @@ class PreconditionFailed(exceptions.APIException):
     status_code = 412
     default_detail = "The record has changed since you read it."
     default_code = "precondition_failed"
+
+
+class DatabaseBusy(exceptions.APIException):
+    status_code = 503
+    default_detail = busy.MESSAGE
+    default_code = "database_busy"
+    wait = busy.RETRY_AFTER  # DRF sends it as Retry-After
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -47,6 +57,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, (ProtectedError, RestrictedError)):
         blockers = sorted({f"{obj._meta.verbose_name} “{getattr(obj, 'slug', obj.pk)}”" for obj in exc.args[1]})[:20]
         exc = Conflict(f"Cannot delete: still referred to by {', '.join(blockers)}.")
+    elif busy.is_busy(exc):
+        exc = DatabaseBusy()
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError({"non_field_errors": ["The change conflicts with existing data."]})
     return drf_exception_handler(exc, context)

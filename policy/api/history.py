@@ -35,6 +35,16 @@ def parse_as_of(raw):
     return value
 
 
+def shown_users(ids, request):
+    """{user id: how history names them}: signed-in readers see usernames; anonymous readers a display name
+    (first and last name) or nothing, since a username is half of what a password guesser needs."""
+    users = get_user_model().objects.filter(pk__in=ids)
+    if request.user.is_authenticated:
+        return dict(users.values_list("pk", "username"))
+    names = users.values_list("pk", "first_name", "last_name")
+    return {pk: f"{first} {last}".strip() or None for pk, first, last in names}
+
+
 class KeyLookup:
     """Collects ids of related records, then resolves them to (key, label) with one query per type."""
 
@@ -78,6 +88,7 @@ class HistoryReader:
         prefix = self.history_model._meta.model_name
         self.snapshot_models = {}
         self.fields = []  # (name, reader) pairs whose values history keeps
+        self.links = None  # the name of a policy's `related`, whose history PolicyRelation keeps
         for name, reader in plan.readers.items():
             if isinstance(reader, Url) or name in UNTRACKED:
                 continue
@@ -86,7 +97,8 @@ class HistoryReader:
                 if snapshot is None:
                     continue
                 self.snapshot_models[name] = snapshot
-            elif reader.many:  # policy links keep a history of their own
+            elif reader.many:  # policy links keep a history of their own (PolicyRelation's): see LinkHistory
+                self.links = name
                 continue
             self.fields.append((name, reader))
 
@@ -137,19 +149,22 @@ class HistoryReader:
 
     # Public: a page of changes, and a record as of a moment ---------------------------------
 
-    def changes(self, page, older, request):
-        """History entries (newest first) with the fields each changed, old and new values."""
+    def changes(self, page, older, request, newer=None):
+        """History entries (newest first) with the fields each changed, old and new values.
+
+        `newer` is the entry just after the page (None on the first page): where the newest entry's
+        policy links end (see LinkHistory)."""
         rows = [*page, *([older] if older else [])]
         snapshots = self.snapshots([row["history_id"] for row in rows])
         lookup = KeyLookup()
         self.want_keys(lookup, rows, snapshots)
-        users = dict(
-            get_user_model()
-            .objects.filter(pk__in={row["history_user_id"] for row in rows} - {None})
-            .values_list("pk", "username")
-        )
+        links = LinkHistory(rows, newer, lookup) if self.links and rows else None
+        users = shown_users({row["history_user_id"] for row in rows} - {None}, request)
         lookup.resolve()
         states = [self.state(row, snapshots, lookup) for row in rows]
+        if links:
+            for state, related in zip(states, links.keys(), strict=True):
+                state[self.links] = related
         result = []
         for index, row in enumerate(page):
             new = states[index]
@@ -232,6 +247,60 @@ class HistoryReader:
             else:
                 result[name] = plain(row[reader.source])
         return result
+
+
+class LinkHistory:
+    """A policy's `related` links at each of its history entries, from PolicyRelation's own history in one
+    query.
+
+    A write saves the policy (its entry) and then its links, so the links an entry stands for are those
+    standing just before the next entry of the policy (or now, for the newest): the links a PATCH of
+    `related` alone made belong to its entry, and the fixtures' links (loaded after the policies) to each
+    policy's creation. A link changed without writing the policy (from the other policy's admin page) is
+    shown with the policy's entry before it."""
+
+    def __init__(self, rows, newer, lookup):
+        self.ends = [newer["history_date"] if newer else None] + [row["history_date"] for row in rows[:-1]]
+        self.lookup = lookup
+        changes = PolicyRelation.history.filter(from_policy_id=rows[0]["id"])
+        if self.ends[0] is not None:
+            changes = changes.filter(history_date__lt=self.ends[0])
+        self.changes = list(
+            changes.order_by("history_date", "history_id").values_list(
+                "id", "history_date", "history_type", "relation", "to_policy_id"
+            )
+        )
+        lookup.want(Policy, [change[4] for change in self.changes])
+
+    def keys(self):
+        """`relation:policy-slug` of each entry's links, sorted; call after the lookup resolved."""
+        return [
+            sorted(f"{rel}:{self.lookup.key(Policy, to)}" for rel, to in self.at(end).values()) for end in self.ends
+        ]
+
+    def at(self, end):
+        standing = {}
+        for link_id, date, kind, relation, to_policy in self.changes:
+            if end is not None and date >= end:
+                break
+            if kind == "-":
+                standing.pop(link_id, None)
+            else:
+                standing[link_id] = (relation, to_policy)
+        return standing
+
+
+def newer_than(entries, row):
+    """The entry just after `row` in a newest-first history."""
+    return (
+        entries.filter(
+            Q(history_date__gt=row["history_date"])
+            | Q(history_date=row["history_date"], history_id__gt=row["history_id"])
+        )
+        .order_by("history_date", "history_id")
+        .values()
+        .first()
+    )
 
 
 def older_than(entries, row):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import orjson
 from rest_framework import negotiation, renderers
@@ -20,22 +21,40 @@ class JSONRenderer(renderers.BaseRenderer):
 
 
 def flat(value):
-    """A CSV cell: related records as their slug/code, several joined with ';'."""
+    """A CSV cell: related records as their slug/code, several joined with ';'; a history entry's
+    changes as `field: old → new`, one a line."""
     if value is None:
         return ""
     if isinstance(value, dict):
         if "relation" in value and "policy" in value:
             return f"{value['relation']}:{flat(value['policy'])}"
+        if "field" in value and "new" in value:
+            return f"{value['field']}: {flat(value['old'])} → {flat(value['new'])}"
         return value.get("slug", value.get("code", ""))
     if isinstance(value, list):
-        return ";".join(flat(item) for item in value)
+        changes = value and isinstance(value[0], dict) and "field" in value[0]
+        return ("\n" if changes else ";").join(str(flat(item)) for item in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
 
 
-def csv_row(item):
-    return {name: flat(value) for name, value in item.items()}
+# What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(cell):
+    """A CSV cell a spreadsheet shows as text, never runs: one that starts like a formula gets a leading
+    `'` (OWASP's advice), unless it is a plain number — a negative amount stays a number."""
+    if cell.__class__ is str and cell.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def safe_rows(rows):
+    """Every CSV row the API writes passes here (streamed lists and rendered pages alike)."""
+    return ([spreadsheet_safe(cell) for cell in row] for row in rows)
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -63,9 +82,9 @@ class CSVRenderer(renderers.BaseRenderer):
         view = (renderer_context or {}).get("view")
         names = list(rows[0]) if rows else getattr(view, "csv_header", lambda: [])()
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=names)
-        writer.writeheader()
-        writer.writerows(csv_row(row) for row in rows)
+        writer = csv.writer(buffer)
+        writer.writerow(names)
+        writer.writerows(safe_rows([flat(row.get(name)) for name in names] for row in rows))
         return buffer.getvalue().encode("utf-8")
 
 

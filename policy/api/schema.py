@@ -52,6 +52,7 @@ ERRORS = {
     "413": ("The request body is larger than the server accepts.", DETAIL),
     "415": ("The request body's content type is not JSON, form or multipart data.", DETAIL),
     "429": ("Too many requests; wait the number of seconds in `Retry-After`.", DETAIL),
+    "503": ("The database is too busy with other writes; retry after the seconds in `Retry-After`.", DETAIL),
 }
 STRICT_PARAMETERS = {"page", "page_size", "as_of"}
 SPARSE = {"fields", "omit"}
@@ -123,6 +124,8 @@ class AutoSchema(openapi.AutoSchema):
             codes.add("412")
         if self.is_detail() and self.method == "DELETE":
             codes.add("409")
+        if self.writes():  # policy.busy
+            codes.add("503")
         return sorted(codes)
 
     def _get_response_bodies(self, direction="response"):
@@ -150,7 +153,7 @@ class AutoSchema(openapi.AutoSchema):
                     "content": {m: {"schema": CSV if m == "text/csv" else schema} for m in media_types},
                 },
             )
-            if code == "429":
+            if code in ("429", "503"):
                 responses[code]["headers"] = {
                     "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
                 }

@@ -4,6 +4,7 @@ import csv
 import hashlib
 import io
 import itertools
+import re
 
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -17,13 +18,17 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from .. import filtersets
+from ..provenance import lock_cited_source
+from ..redaction import RedactionRefused, redact_history, redactable_fields
 from . import exports, serializers
 from .exceptions import PreconditionFailed
 from .filtering import reject_unknown_parameters
-from .history import HistoryReader, older_than, parse_as_of
+from .history import HistoryReader, newer_than, older_than, parse_as_of
 from .pagination import Rows
+from .permissions import CanRedact
 from .reading import Prepared, ReadPlan, ResourceUrls
-from .serializers import HistoryEntrySerializer
+from .renderers import safe_rows
+from .serializers import HistoryEntrySerializer, RedactionRequestSerializer, RedactionSerializer
 
 SPARSE_PARAMETERS = [
     OpenApiParameter("fields", OpenApiTypes.STR, description="Comma-separated fields to return (default: all)."),
@@ -68,14 +73,15 @@ class RecordViewSet(viewsets.ModelViewSet):
         return self.kwargs[self.lookup_field]
 
     def get_object(self):
-        queryset = self.get_queryset()
+        queryset, lookup = self.get_queryset(), {self.lookup_field: self.get_lookup_value()}
         if self.request.method not in SAFE_METHODS and transaction.get_connection(queryset.db).in_atomic_block:
+            lock_cited_source(self.model, **lookup)  # first: the order a source's own write locks in
             # Locked until the write's transaction ends: the If-Match check and the write are atomic.
             # Outside a write's transaction (OPTIONS asks for the record as a PUT would, to describe
             # the form) there is nothing to hold a lock for, and PostgreSQL refuses one.
             queryset = queryset.select_for_update()
         try:
-            obj = queryset.get(**{self.lookup_field: self.get_lookup_value()})
+            obj = queryset.get(**lookup)
         except self.model.DoesNotExist:
             raise NotFound(
                 f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs[self.lookup_field]}”."
@@ -208,7 +214,39 @@ class RecordViewSet(viewsets.ModelViewSet):
         entries = reader.entries(reader.record_id(self.lookup_field, self.get_lookup_value()))
         page = self.paginate_queryset(entries.values())
         older = older_than(entries, page[-1]) if page else None
-        return self.get_paginated_response(reader.changes(page, older, request))
+        newer = newer_than(entries, page[0]) if page and reader.links else None  # where its links end
+        return self.get_paginated_response(reader.changes(page, older, request, newer))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("history_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        request=RedactionRequestSerializer,
+        responses=RedactionSerializer,
+        description="Administrators only (`policy.add_redaction`): remove the named free-text fields' values "
+        "in this history entry from every entry of the record that held them, recording who, when and why. "
+        "Refused (400) while the record still holds the value.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"history/(?P<history_id>[^/]+)/redact",  # any id routes here, so a bad one is the API's 404
+        permission_classes=[CanRedact],
+        filter_backends=[],
+    )
+    def redact(self, request, *args, history_id, **kwargs):
+        reject_unknown_parameters(request, {"format"})
+        reader = self.history_reader
+        entries = reader.entries(reader.record_id(self.lookup_field, self.get_lookup_value()))
+        entry = entries.filter(history_id=history_id).first() if re.fullmatch("[0-9]{1,18}", history_id) else None
+        if entry is None:
+            raise NotFound(f"This {self.model._meta.verbose_name} has no history entry {history_id}.")
+        body = RedactionRequestSerializer(data=request.data, context={"redactable": redactable_fields(self.model)})
+        body.is_valid(raise_exception=True)
+        fields, reason = body.validated_data["fields"], body.validated_data["reason"]
+        try:
+            redaction = redact_history(self.model, entry, fields, reason=reason, user=request.user)
+        except RedactionRefused as refused:
+            raise ValidationError({refused.field: [refused.message]}) from None
+        return Response(RedactionSerializer(redaction).data)
 
     def csv_header(self):
         """The columns of a CSV page, for one that has no rows."""
@@ -224,7 +262,7 @@ class RecordViewSet(viewsets.ModelViewSet):
             rows = queryset.iterator(chunk_size=CSV_CHUNK)
             while chunk := list(itertools.islice(rows, CSV_CHUNK)):
                 # Cells straight from the rows (ReadPlan.cells): no representation built to be flattened.
-                writer.writerows(self.plan.cells(chunk, names, self.request))
+                writer.writerows(safe_rows(self.plan.cells(chunk, names, self.request)))
                 yield buffer.getvalue()
                 buffer.seek(0)
                 buffer.truncate()

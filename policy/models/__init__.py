@@ -1,6 +1,7 @@
 from .actors import Actor
 from .events import Event
 from .records import AidPackage, Policy, PolicyRelation, Statement, Statistic
+from .redaction import Redaction
 from .reference import Country, Source, Topic
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Event",
     "Policy",
     "PolicyRelation",
+    "Redaction",
     "Source",
     "Statement",
     "Statistic",

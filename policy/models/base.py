@@ -109,12 +109,15 @@ class Citation(models.Model):
 
     def clean(self):
         super().clean()
-        from ..provenance import excerpt_error
+        from ..provenance import excerpt_error, unchecking_move
 
         if self.source_id is not None and self.excerpt:
-            error = excerpt_error(self.source, self.excerpt)
+            error = excerpt_error(self.source_id, self.excerpt)
             if error:
                 raise ValidationError({"excerpt": error})
+            error = unchecking_move(self)
+            if error:
+                raise ValidationError({"source": error})
 
 
 class Cited(Record, Citation):

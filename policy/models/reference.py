@@ -86,5 +86,8 @@ class Source(Record):
         validate_date_for_precision(self.published_on, self.date_precision, "published_on")
         # Records citing this source must still find their excerpt in its text.
         broken = dropped_citations(self, self.text)
+        if broken and not self.text:
+            cited_by = ", ".join(broken[:20])
+            raise ValidationError({"text": f"A cited source cannot lose its text (nothing would check): {cited_by}."})
         if broken:
             raise ValidationError({"text": f"The text drops the excerpt cited by: {', '.join(broken[:20])}."})
