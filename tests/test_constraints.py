@@ -121,7 +121,12 @@ def statistic(source):
 def link(policy, other, relation="extends", **citation):
     """A policy link, cited like a record: it needs its source and an excerpt of it."""
     return PolicyRelation(
-        from_policy=policy, relation=relation, to_policy=other, source=policy.source, excerpt="pledged", **citation
+        from_policy=policy,
+        relation=relation,
+        to_policy=other,
+        source=policy.source,
+        excerpt="The United States pledged",
+        **citation,
     )
 
 
