@@ -10,15 +10,14 @@ every test here is skipped with the reason. Screenshots go to $SCREENSHOT_DIR (d
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from .live_server import ROOT, runserver
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 if not Path(CHROMIUM).exists():
@@ -30,7 +29,6 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests skip
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(tempfile.gettempdir()) / "policy-records-screenshots"))
 CHROMIUM_ARGS = [
     "--headless",
@@ -46,27 +44,8 @@ EDITOR, PASSWORD = "editor", "browser-test-pw-1"
 STATEMENT = "harris-pitches-regional-approach-to-mexico"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
-
-
-def wait_until_serving(url, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited: {process.stdout.read().decode(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"the server did not answer {url} within {seconds}s")
 
 
 @pytest.fixture(scope="module")
@@ -85,21 +64,8 @@ def server(tmp_path_factory):
     manage(env, "migrate", "--noinput")
     manage(env, "loaddata", *sorted(str(path) for path in (ROOT / "fixtures").glob("*.json")))
     manage(env, "createsuperuser", "--noinput", "--username", EDITOR, "--email", "editor@example.org")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{base}/api/v1/", process)
+    with runserver(env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,12 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from .test_browser import free_port, wait_until_serving
+from .live_server import ROOT, runserver
 
-ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 4  # the server's SQLITE_TIMEOUT, seconds
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's locking (the suite runs on SQLite)")
@@ -55,21 +53,8 @@ def server(tmp_path_factory):
         "from policy.models import Topic; user = User.objects.create_superuser('writer', 'w@example.org', 'pw-1');"
         "Topic.objects.create(slug='shared', name='Shared'); print(Token.objects.create(user=user).key)",
     ).strip()
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{base}/api/v1/", process)
+    with runserver(env) as base:
         yield base, token, database
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def send(server, method, path, body=None, **headers):
