@@ -157,3 +157,17 @@ def test_a_write_that_changes_something_still_moves_all_three(editor):
     assert editor.patch(url, {"topics": ["migration"]}, format="json").status_code == 200
     after = state(editor, url, Statement, "amlo-praise-trump-respecting-mexico")
     assert after[0] > before[0] and after[1] != before[1] and after[2] == before[2] + 1
+
+
+def test_a_new_citation_for_the_same_link_is_a_change(editor):
+    """Found by a stranger: new notes or a new excerpt for a link that stays (same relation and policy)
+    were answered 200 and dropped, as if the write changed nothing."""
+    url = f"{API}policies/mexico-doubled-migrant-detentions/"
+    (link,) = editor.get(url).json()["related"]
+    before = state(editor, url, Policy, "mexico-doubled-migrant-detentions")
+    again = {"relation": link["relation"], "policy": link["policy"]["slug"], "source": link["source"]["slug"]}
+    response = editor.patch(url, {"related": [{**again, "excerpt": link["excerpt"], "notes": "Checked."}]}, "json")
+    assert response.status_code == 200, response.content
+    assert response.json()["related"][0]["notes"] == "Checked."
+    after = state(editor, url, Policy, "mexico-doubled-migrant-detentions")
+    assert after[1] != before[1] and after[2] == before[2] + 1

@@ -271,8 +271,13 @@ class PolicySerializer(RecordSerializer):
         data = dict(self.validated_data)
         links = data.pop("related", None)
         if links is not None:
-            wanted = {(link["relation"], link["policy"].pk) for link in links}
-            if set(self.instance.relations.values_list("relation", "to_policy_id")) != wanted:
+            # A link is its target and its citation: new words or notes for the same link are a change too.
+            wanted = {
+                (link["relation"], link["policy"].pk, link["source"].pk, link["excerpt"], link.get("notes", ""))
+                for link in links
+            }
+            held = self.instance.relations.values_list("relation", "to_policy_id", "source_id", "excerpt", "notes")
+            if set(held) != wanted:
                 return True
         return self.values_change(data)
 
