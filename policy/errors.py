@@ -7,7 +7,9 @@ not in ALLOWED_HOSTS reach Django's handlers instead, which answer HTML pages in
 """
 
 from django.http import JsonResponse
+from django.urls import is_valid_path
 from django.views import defaults
+from rest_framework.response import Response
 
 API_PREFIX = "/api/"
 
@@ -38,3 +40,27 @@ def server_error(request):
     if for_api(request):
         return JsonResponse({"detail": "Server error: the request could not be completed."}, status=500)
     return defaults.server_error(request)
+
+
+class ApiErrorsMiddleware:
+    """Under /api/, what no view answered: a URL no route matches is a JSON 404 with DEBUG on too
+    (Django's technical page is HTML listing every route), and a write sent without the trailing
+    slash is a 308 to the URL with it, which keeps the method and the body (Django's own redirect
+    is a 301 that loses the body, and with DEBUG on a 500). Sits inside CommonMiddleware, which
+    still redirects a GET without its slash."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or not for_api(request) or isinstance(response, Response):
+            return response  # an API view's own answer (JSON, or the browsable API's page)
+        path = request.path_info
+        if request.method not in ("GET", "HEAD") and not path.endswith("/"):
+            if is_valid_path(f"{path}/", getattr(request, "urlconf", None)):
+                location = request.get_full_path(force_append_slash=True)
+                redirect = JsonResponse({"detail": f"The URL ends with a slash: {location}"}, status=308)
+                redirect["Location"] = location
+                return redirect
+        return JsonResponse({"detail": "Not found."}, status=404)

@@ -118,3 +118,30 @@ def test_routes_that_touch_locks_and_reused_sql_work_outside_a_transaction(djang
     answers = {label: client.options(url).status_code for label, url in details.items()}
     assert answers == dict.fromkeys(details, 200)
     assert "PUT" in client.options(details["statement-detail"]).json()["actions"]
+
+
+# URLs no route matches --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_api_url_no_route_matches_is_json(db, settings, debug):
+    """Found by a stranger: with DEBUG on (`make serve`) Django's HTML page listing every route answered."""
+    settings.DEBUG = debug
+    response = APIClient().get("/api/v1/nope/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "Not found."}
+    # An unknown record stays the API's own answer, the browsable page included.
+    assert "text/html" in APIClient().get("/api/v1/topics/nope/", HTTP_ACCEPT=BROWSER_ACCEPT)["Content-Type"]
+
+
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize("method, path", [("post", "/api/v1/auth/token"), ("patch", "/api/v1/topics/migration")])
+def test_a_write_without_the_trailing_slash_is_sent_on_with_its_body(db, settings, debug, method, path):
+    """Found by a stranger: a 500 with DEBUG on (Django refuses to redirect a POST), a 301 that drops the
+    body with it off. A 308 keeps the method and the body for clients that follow it."""
+    settings.DEBUG = debug
+    response = getattr(APIClient(), method)(f"{path}?x=1", {"a": "b"}, format="json")
+    assert response.status_code == 308
+    assert response["Location"] == f"{path}/?x=1"
+    assert response.json()["detail"].endswith(f"{path}/?x=1")
+    assert APIClient().get(path).status_code == 301  # a read keeps Django's redirect
