@@ -56,11 +56,14 @@ class ApiErrorsMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or not for_api(request) or isinstance(response, Response):
             return response  # an API view's own answer (JSON, or the browsable API's page)
-        path = request.path_info
-        if request.method not in ("GET", "HEAD") and not path.endswith("/"):
-            if is_valid_path(f"{path}/", getattr(request, "urlconf", None)):
-                location = request.get_full_path(force_append_slash=True)
-                redirect = JsonResponse({"detail": f"The URL ends with a slash: {location}"}, status=308)
-                redirect["Location"] = location
-                return redirect
+        if request.method not in ("GET", "HEAD") and self.slash_missing(request):
+            location = request.get_full_path(force_append_slash=True)
+            redirect = JsonResponse({"detail": f"The URL ends with a slash: {location}"}, status=308)
+            redirect["Location"] = location
+            return redirect
         return JsonResponse({"detail": "Not found."}, status=404)
+
+    @staticmethod
+    def slash_missing(request):
+        path = request.path_info
+        return not path.endswith("/") and is_valid_path(f"{path}/", getattr(request, "urlconf", None))
