@@ -94,15 +94,25 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         super().__init__(field_name=field_name, choices=choices, distinct=False, **kwargs)
 
 
+# ISO 8601 dates only: Django's default formats also read 05/07/2021, as 7 May — a 5 July for half the world.
+ISO_DATE = ["%Y-%m-%d"]
+
+
 def after(field_name):
     return django_filters.DateFilter(
-        field_name=field_name, lookup_expr="gte", help_text=f"{field_name} on or after this date (YYYY-MM-DD)."
+        field_name=field_name,
+        lookup_expr="gte",
+        input_formats=ISO_DATE,
+        help_text=f"{field_name} on or after this date (YYYY-MM-DD).",
     )
 
 
 def before(field_name):
     return django_filters.DateFilter(
-        field_name=field_name, lookup_expr="lte", help_text=f"{field_name} on or before this date (YYYY-MM-DD)."
+        field_name=field_name,
+        lookup_expr="lte",
+        input_formats=ISO_DATE,
+        help_text=f"{field_name} on or before this date (YYYY-MM-DD).",
     )
 
 

@@ -100,6 +100,9 @@ REQUESTS = {
         "post", "topics/", 400, "nested too deeply", body='{"name": ' * 3000 + "1" + "}" * 3000
     ),
     "date 2021-02-30 in a filter": case("get", "policies/?date_after=2021-02-30", 400, "valid date"),
+    # Found by a stranger: Django's default formats read these as 7 May 2021, silently.
+    "a US-style date in a filter": case("get", "statements/?date_after=05/07/2021", 400, "valid date"),
+    "a US-style date in the timeline": case("get", "timeline/?date_before=05/07/2021", 400, "valid date"),
     "date 2021-13-01 in a filter": case("get", "statements/?date_before=2021-13-01", 400, "valid date"),
     "as_of 2021-02-30": case("get", "topics/migration/?as_of=2021-02-30T00:00:00Z", 400, "not an ISO 8601"),
     "as_of that is not a date": case("get", "topics/migration/?as_of=yesterday", 400, "not an ISO 8601"),
@@ -431,3 +434,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(form
     assert titles[policy.slug] == "'=cmd|' /C calc'!A0"
     values = csv_export(client.get(f"{API}statistics/", {"format": "csv", "fields": "slug,value"}))
     assert Decimal(dict(values)[statistic.slug]) == Decimal("-12.5"), "a negative number stays a number"
+
+
+@pytest.mark.parametrize("number", ["-12.5", "-.5", "-1e5", "+3", "-2.5E-3"])
+def test_a_cell_that_is_a_plain_number_stays_a_number(db, number):
+    """Found by a stranger: `-.5` and `-1e5` became text (a leading ') though no spreadsheet runs them."""
+    from policy.models import Topic
+
+    topic = Topic.objects.order_by("pk").first()
+    Topic.objects.filter(pk=topic.pk).update(description=number)
+    rows = csv_export(APIClient().get(f"{API}topics/", {"format": "csv", "fields": "slug,description"}))
+    assert dict(rows)[topic.slug] == number

@@ -41,7 +41,8 @@ def flat(value):
 
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
+# A number as Python or a spreadsheet writes one (-12.5, -.5, -1e5, +3): a figure, never a formula.
+PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
 def spreadsheet_safe(cell):

@@ -23,7 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from ..cache import cached_count, counts_are_shareable, data_version
-from ..filters import KeyMultipleChoiceField, related_condition
+from ..filters import ISO_DATE, KeyMultipleChoiceField, related_condition
 from ..models import Actor, AidPackage, Country, Event, Policy, Statement, Statistic, Topic
 from .filtering import reject_unknown_parameters, repeatable_fields
 from .reading import ResourceUrls
@@ -49,8 +49,8 @@ TYPES = {
 
 
 class TimelineQuery(forms.Form):
-    date_after = forms.DateField(required=False)
-    date_before = forms.DateField(required=False)
+    date_after = forms.DateField(required=False, input_formats=ISO_DATE)
+    date_before = forms.DateField(required=False, input_formats=ISO_DATE)
     type = forms.MultipleChoiceField(choices=[(name, name) for name in TYPES], required=False)
     country = KeyMultipleChoiceField(queryset=Country.objects.all(), to_field_name="code", required=False)
     actor = KeyMultipleChoiceField(queryset=Actor.objects.all(), to_field_name="slug", required=False)
