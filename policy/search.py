@@ -55,12 +55,14 @@ from django.db.models.expressions import Col, RawSQL
 from django.db.models.fields import BooleanField
 from django.db.models.signals import post_migrate
 
+from .records import TYPES
+
 # PostgreSQL
 
 CONFIG = "simple"  # no stemming and no stop words: any word of any language matches as written
 WORD = re.compile(r"[^\W_]+")
-# Record types whose document is a stored column (migration 0003), by model name.
-STORED_DOCUMENTS = {"source", "event", "policy", "aidpackage", "statement", "statistic"}
+# Record types whose document is a stored column (policy.records; migration 0003), by model name.
+STORED_DOCUMENTS = {t.model_name for t in TYPES if t.stored_search}
 DOCUMENT_COLUMN = "search_document"
 
 

@@ -1,0 +1,139 @@
+"""Every record type is declared once (policy.records), and every place that derives from the
+declarations has each type: a new type missing from one fails here, not silently in production
+(LIKE instead of full text, link tables instead of arrays, no timeline entry).
+
+The migrations keep frozen literal copies of what they built from the declarations; the drift
+tests below compare them, so changing a declaration without a migration fails CI.
+"""
+
+import importlib
+import json
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from policy import filtersets, link_arrays, records, search
+from policy.api import serializers, timeline
+from policy.api.urls import router
+from policy.web import charts
+from policy.web.resources import RESOURCES
+
+from . import test_api_resources
+from .conftest import FIXTURE_DIR
+
+TYPES = {t.name: t for t in records.TYPES}
+ON_TIMELINE = [t for t in records.TYPES if t.timeline]
+
+
+def migration(name):
+    return importlib.import_module(f"policy.migrations.{name}")
+
+
+# Drift: the migrations' frozen copies against the declarations.
+
+
+def test_stored_documents_match_migration_0003_and_0005():
+    declared = {t.model_name: list(t.own_search_fields) for t in records.TYPES if t.stored_search}
+    assert declared == migration("0003_search_postgresql").STORED
+    assert declared == migration("0005_search_sqlite").STORED
+
+
+def test_reference_documents_match_migration_0003():
+    expressions = migration("0003_search_postgresql").EXPRESSIONS
+    declared = {t.model_name: t.own_search_fields for t in records.TYPES if not t.stored_search}
+    assert {name: documents[0] for name, documents in expressions.items()} == declared
+    assert migration("0003_search_postgresql").TRIGRAM["actor"] == list(records.ACTOR.own_search_fields)
+
+
+def test_link_arrays_match_migration_0006():
+    declared = {t.model_name: list(t.link_arrays) for t in records.TYPES if t.link_arrays}
+    assert declared == migration("0006_link_arrays_postgresql").LINKED
+
+
+# The declarations are well-formed.
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_declaration_names_real_fields(name):
+    declared = TYPES[name]
+    meta = declared.model._meta
+    for field_name in (declared.key, declared.label, *declared.dates, *declared.own_search_fields):
+        meta.get_field(field_name)
+    for field_name in declared.link_arrays:
+        assert meta.get_field(field_name).many_to_many
+    if declared.timeline:
+        assert declared.main_date
+        meta.get_field(declared.timeline.title)
+        for paths in declared.timeline.related.values():
+            for path in paths:
+                meta.get_field(path)
+
+
+def test_one_declaration_per_module():
+    for declared in records.TYPES:
+        module = importlib.import_module(f"policy.records.{declared.name}")
+        assert declared in vars(module).values(), declared.name
+
+
+# Every derived place has every declared type.
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_a_route_a_viewset_and_a_page(name):
+    declared = TYPES[name]
+    registered = {prefix: viewset for prefix, viewset, _ in router.registry}
+    viewset = registered[declared.resource]
+    assert viewset.serializer_class.Meta.model is declared.model
+    assert reverse(f"{declared.model_name}-list") == f"/api/v1/{declared.resource}/"
+    assert RESOURCES[declared.resource].model is declared.model
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_a_filterset_reading_its_declaration(name):
+    declared = TYPES[name]
+    filterset = getattr(filtersets, f"{declared.model.__name__}FilterSet")
+    assert filterset._meta.model is declared.model
+    assert tuple(filterset.search_fields) == declared.search_fields
+    if declared.main_date:
+        assert filterset.base_filters["date_after"].field_name == declared.main_date
+        assert filterset.base_filters["date_before"].field_name == declared.main_date
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_a_serializer_an_admin_and_a_test_class(name):
+    declared = TYPES[name]
+    assert getattr(serializers, f"{declared.model.__name__}Serializer").Meta.model is declared.model
+    assert declared.model in admin.site._registry
+    tested = [c for c in vars(test_api_resources).values() if isinstance(c, type) and getattr(c, "model", None)]
+    assert any(c.model is declared.model and c.route == declared.resource for c in tested)
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_fixtures(name):
+    label = f"policy.{TYPES[name].model_name}"
+    loaded = [r for path in sorted(FIXTURE_DIR.glob("*.json")) for r in json.loads(path.read_text())]
+    assert any(record["model"] == label for record in loaded)
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_search_and_link_arrays_follow_the_declaration(name):
+    declared = TYPES[name]
+    assert (declared.model_name in search.STORED_DOCUMENTS) == declared.stored_search
+    assert link_arrays.LINKED.get(declared.model_name, ()) == declared.link_arrays
+
+
+@pytest.mark.parametrize("name", [t.name for t in ON_TIMELINE])
+def test_timeline_types_have_an_entry_and_a_colour(name):
+    assert timeline.TYPES[name] is TYPES[name]
+    assert charts.TYPE_COLOURS[name] == TYPES[name].colour
+
+
+def test_timeline_lists_every_type_declared_on_it():
+    assert set(records.ON_TIMELINE) == {t.name for t in ON_TIMELINE}
+    assert all(t.colour for t in ON_TIMELINE)
+
+
+def test_country_keys_are_upper_cased_once():
+    assert records.normalise_key(records.COUNTRY.model, "us") == "US"
+    assert records.normalise_key(records.STATEMENT.model, "Mixed-Case") == "Mixed-Case"
