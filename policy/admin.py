@@ -282,3 +282,9 @@ class RedactionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# A declared record type without a ModelAdmin above gets the shared one (policy.records).
+for record_type in records.TYPES:
+    if not admin.site.is_registered(record_type.model):
+        admin.site.register(record_type.model, CitedAdmin if record_type.cited else RecordAdmin)

@@ -162,3 +162,24 @@ class StatisticFilterSet(CitedFilterSet):
     class Meta:
         model = Statistic
         fields = []
+
+
+def filterset_for(record_type):
+    """The type's FilterSet: the one written above (`<Model>FilterSet`), else one derived from its
+    declaration alone — `search=`, `date_after`/`date_before` on its main date, `source=` if cited,
+    ordering by key, dates and `updated_at`. A new type starts with that and writes a class when
+    it needs more parameters."""
+    written = globals().get(f"{record_type.model.__name__}FilterSet")
+    return written or derived_filterset(record_type)
+
+
+def derived_filterset(record_type):
+    attrs = {
+        "search_fields": record_type.search_fields,
+        "ordering": ordering(record_type.key, *record_type.dates, "updated_at"),
+        "Meta": type("Meta", (), {"model": record_type.model, "fields": []}),
+    }
+    if record_type.main_date:
+        attrs |= {"date_after": after(record_type.main_date), "date_before": before(record_type.main_date)}
+    base = CitedFilterSet if record_type.cited else RecordFilterSet
+    return type(f"{record_type.model.__name__}FilterSet", (base,), attrs)

@@ -137,3 +137,32 @@ def test_timeline_lists_every_type_declared_on_it():
 def test_country_keys_are_upper_cased_once():
     assert records.normalise_key(records.COUNTRY.model, "us") == "US"
     assert records.normalise_key(records.STATEMENT.model, "Mixed-Case") == "Mixed-Case"
+
+
+# A new type needs no FilterSet, ViewSet, route or ModelAdmin of its own: they derive from its declaration.
+
+
+@pytest.mark.django_db
+def test_a_type_without_a_written_filterset_gets_one_from_its_declaration():
+    derived = filtersets.derived_filterset(records.STATEMENT)
+    data = {"date_after": "2025-01-01", "date_before": "2025-06-30", "search": "Mexico", "ordering": "-said_on"}
+    queryset = records.STATEMENT.model.objects.all()
+    expected = filtersets.StatementFilterSet(data, queryset=queryset).qs
+    assert list(derived(data, queryset=queryset).qs) == list(expected)
+    assert set(derived.base_filters) == {"search", "ordering", "source", "date_after", "date_before"}
+
+
+@pytest.mark.django_db
+def test_a_type_without_a_written_viewset_gets_one_from_its_declaration(monkeypatch):
+    from rest_framework.test import APIClient, APIRequestFactory
+
+    from policy.api import urls, views
+
+    monkeypatch.delattr(views, "CountryViewSet")
+    derived = urls.viewset_for(records.COUNTRY).as_view({"get": "retrieve"})
+    response = derived(APIRequestFactory().get("/api/v1/countries/mx/"), code="mx")
+    assert response.status_code == 200
+    expected = APIClient().get("/api/v1/countries/MX/").json()
+    assert {name: response.data[name] for name in ("url", "code", "name")} == {
+        name: expected[name] for name in ("url", "code", "name")
+    }

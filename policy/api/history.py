@@ -14,6 +14,7 @@ from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import NotFound, ValidationError
 
 from ..models import Policy, PolicyRelation, Source
+from ..records import key_field, label_field
 from .reading import Compact, CompactMany, ResourceUrls, Url, plain
 
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -57,8 +58,7 @@ class KeyLookup:
 
     def resolve(self):
         for model, ids in self.wanted.items():
-            reader = Compact("x", model)
-            rows = model.objects.filter(pk__in=ids).values_list("pk", reader.key, reader.label)
+            rows = model.objects.filter(pk__in=ids).values_list("pk", key_field(model), label_field(model))
             self.found[model] = {pk: (key, label) for pk, key, label in rows}
 
     def compact(self, model, pk, urls):
@@ -67,7 +67,7 @@ class KeyLookup:
         key, label = self.found[model].get(pk, (None, None))
         if key is None:  # the related record has since been deleted
             return {"id": pk, "deleted": True}
-        return Compact("x", model).compact(key, label, urls)
+        return {key_field(model): key, label_field(model): label, "url": urls.detail(model, key)}
 
     def key(self, model, pk):
         return None if pk is None else self.found[model].get(pk, (f"#{pk}",))[0]
