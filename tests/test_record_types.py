@@ -6,8 +6,12 @@ The migrations keep frozen literal copies of what they built from the declaratio
 tests below compare them, so changing a declaration without a migration fails CI.
 """
 
+import ast
 import importlib
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
@@ -22,6 +26,7 @@ from policy.web.resources import RESOURCES
 from . import test_api_resources
 from .conftest import FIXTURE_DIR
 
+ROOT = Path(__file__).resolve().parent.parent
 TYPES = {t.name: t for t in records.TYPES}
 ON_TIMELINE = [t for t in records.TYPES if t.timeline]
 
@@ -166,3 +171,38 @@ def test_a_type_without_a_written_viewset_gets_one_from_its_declaration(monkeypa
     assert {name: response.data[name] for name in ("url", "code", "name")} == {
         name: expected[name] for name in ("url", "code", "name")
     }
+
+
+# Layers point one way: models → records → api, web, admin.
+
+IMPORTED = """
+import os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "policy.settings"
+django.setup()  # imports every app's admin module
+import {modules}
+print(" ".join(sorted(name for name in sys.modules if name.startswith("policy."))))
+"""
+
+
+def imported_with(*modules):
+    code = IMPORTED.format(modules=", ".join(modules))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(run.stdout.split())
+
+
+def test_the_admin_does_not_load_the_pages_or_the_api():
+    loaded = imported_with("policy.admin")
+    assert not {name for name in loaded if name.startswith("policy.web")}
+    assert not loaded & {"policy.api.urls", "policy.api.views"}
+
+
+def test_the_pages_do_not_load_the_api_router_or_viewsets():
+    loaded = imported_with("policy.web.urls", "policy.web.views")
+    assert not loaded & {"policy.api.urls", "policy.api.views"}
+
+
+def test_the_declarations_import_only_the_models():
+    for path in (ROOT / "policy" / "records").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.level == 1 or node.module.startswith("models"), (path.name, node.module)
