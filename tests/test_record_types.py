@@ -206,3 +206,13 @@ def test_the_declarations_import_only_the_models():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level:
                 assert node.level == 1 or node.module.startswith("models"), (path.name, node.module)
+
+
+def test_synthetic_recipes_are_for_cited_types():
+    from policy.synthetic.generate import DRAWN
+    from policy.synthetic.records import COLUMNS, SourceBuilder
+
+    assert set(DRAWN) <= {t for t in records.TYPES if t.cited}  # drawn from a source
+    for record_type in DRAWN:
+        assert callable(getattr(SourceBuilder, record_type.name))
+        assert record_type.model_name in COLUMNS
