@@ -29,7 +29,7 @@ class Resource:
 
     @cached_property
     def filterset_class(self):
-        return getattr(filtersets, f"{self.model.__name__}FilterSet")
+        return filtersets.filterset_for(self.type)
 
     @cached_property
     def history_reader(self):
