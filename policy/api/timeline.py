@@ -36,17 +36,13 @@ TITLE_LENGTH = 200
 TYPES = records.ON_TIMELINE
 
 
-def keys(model):
-    return KeyMultipleChoiceField(queryset=model.objects.all(), to_field_name=records.key_field(model), required=False)
-
-
 class TimelineQuery(forms.Form):
     date_after = forms.DateField(required=False)
     date_before = forms.DateField(required=False)
     type = forms.MultipleChoiceField(choices=[(name, name) for name in TYPES], required=False)
-    country = keys(Country)
-    actor = keys(Actor)
-    topic = keys(Topic)
+    country = KeyMultipleChoiceField(queryset=Country.objects.all(), to_field_name="code", required=False)
+    actor = KeyMultipleChoiceField(queryset=Actor.objects.all(), to_field_name="slug", required=False)
+    topic = KeyMultipleChoiceField(queryset=Topic.objects.all(), to_field_name="slug", required=False)
     ordering = forms.ChoiceField(choices=[("date", "date"), ("-date", "-date")], required=False)
 
 
