@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 
+from policy import records
 from policy.cache import data_version
 from policy.search import TRIGRAM, fts_indexes, fts_phrase
 from policy.search import tsquery as to_tsquery
@@ -34,11 +35,21 @@ STATEMENT_JOINS = """
     JOIN policy_source src ON src.id = s.source_id
     LEFT JOIN policy_event ev ON ev.id = s.event_id
     LEFT JOIN policy_actor ad ON ad.id = s.addressee_id"""
-LINKS = {  # field: (link table, target table, target key, target label)
-    "policies": ("policy_statement_policies", "policy_policy", "policy_id", "slug", "title", "policies"),
-    "countries": ("policy_statement_countries", "policy_country", "country_id", "code", "name", "countries"),
-    "topics": ("policy_statement_topics", "policy_topic", "topic_id", "slug", "name", "topics"),
-}
+
+
+def link_tables(record_type):
+    """{field: (link table, target table, target id column, target key, target label, target route)}
+    for a type's many-to-many fields, from the declarations (policy.records)."""
+    found = {}
+    for name in record_type.link_arrays:
+        field = record_type.model._meta.get_field(name)
+        through, target = field.remote_field.through._meta, records.BY_MODEL[field.related_model]
+        column = through.get_field(field.m2m_reverse_field_name()).column
+        found[name] = (through.db_table, target.model._meta.db_table, column, target.key, target.label, target.resource)
+    return found
+
+
+LINKS = link_tables(records.STATEMENT)
 
 
 def postgres():

@@ -10,9 +10,11 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import records
 from .models import (
     Actor,
     AidPackage,
@@ -26,7 +28,7 @@ from .models import (
     Statistic,
     Topic,
 )
-from .web.citation import excerpt_in_context
+from .reading.citation import excerpt_in_context
 
 
 class VerbatimTextField(forms.CharField):
@@ -66,11 +68,11 @@ class RecordAdmin(SimpleHistoryAdmin):
     show_full_result_count = False  # a filtered changelist would otherwise count the whole table too
 
     def view_on_site(self, obj):
-        """“View on site” opens the record's public page (policy.web)."""
-        from .web.resources import BY_MODEL  # here, not at the top: it loads the API's URL router
-
-        resource = BY_MODEL.get(type(obj))
-        return resource.page_url(getattr(obj, resource.key)) if resource else None
+        """“View on site” opens the record's public page (policy.web), named by the declaration."""
+        declared = records.BY_MODEL.get(type(obj))
+        if declared is None:
+            return None
+        return reverse("web:record", kwargs={"resource": declared.resource, "key": getattr(obj, declared.key)})
 
     def get_fieldsets(self, request, obj=None):
         grouped = set(flatten_fieldsets(self.grouped_fieldsets))
@@ -280,3 +282,9 @@ class RedactionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# A declared record type without a ModelAdmin above gets the shared one (policy.records).
+for record_type in records.TYPES:
+    if not admin.site.is_registered(record_type.model):
+        admin.site.register(record_type.model, CitedAdmin if record_type.cited else RecordAdmin)

@@ -21,6 +21,7 @@ from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
 from . import link_arrays, search
+from .records import key_field, normalise_key
 
 SEARCH_MAX_LENGTH = 200
 
@@ -30,8 +31,9 @@ class KeyMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
     in one query of two columns; an unknown key is a field error."""
 
     def clean(self, value):
-        if value and self.to_field_name == "code":
-            value = [v.upper() if isinstance(v, str) else v for v in value]
+        model = self.queryset.model
+        if value and self.to_field_name == key_field(model):
+            value = [normalise_key(model, v) for v in value]
         return super().clean(value)
 
     def _check_values(self, value):
@@ -71,7 +73,7 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
 
     def __init__(self, field_name, queryset, **kwargs):
         model = queryset.model
-        kwargs.setdefault("to_field_name", "code" if model._meta.model_name == "country" else "slug")
+        kwargs.setdefault("to_field_name", key_field(model))
         kwargs.setdefault(
             "error_messages",
             {"invalid_choice": f"No {model._meta.verbose_name} with {kwargs['to_field_name']} “%(value)s”."},

@@ -1,8 +1,12 @@
-"""One FilterSet per record type, every public parameter declared by name (see policy.filters)."""
+"""One FilterSet per record type, every public parameter declared by name (see policy.filters).
+
+`search=` and `date_after`/`date_before` read the type's declaration (policy.records): its search
+fields and its main date."""
 
 from . import choices
 from .filters import ChoicesFilter, RecordFilterSet, RelatedFilter, after, at_least, at_most, before, ordering
 from .models import Actor, AidPackage, Country, Event, Policy, Source, Statement, Statistic, Topic
+from .records import ACTOR, AID_PACKAGE, COUNTRY, EVENT, POLICY, SOURCE, STATEMENT, STATISTIC, TOPIC
 
 COUNTRIES = Country.objects.all()
 ACTORS = Actor.objects.all()
@@ -11,7 +15,7 @@ TOPICS = Topic.objects.all()
 
 class CountryFilterSet(RecordFilterSet):
     ordering = ordering("code", "iso3", "name", "updated_at")
-    search_fields = ("code", "iso3", "name")
+    search_fields = COUNTRY.search_fields
     anonymous_search_min_length = 1  # a small table: any search is cheap
 
     class Meta:
@@ -21,7 +25,7 @@ class CountryFilterSet(RecordFilterSet):
 
 class TopicFilterSet(RecordFilterSet):
     ordering = ordering("slug", "name", "updated_at")
-    search_fields = ("slug", "name", "description")
+    search_fields = TOPIC.search_fields
     anonymous_search_min_length = 1  # a small table: any search is cheap
 
     class Meta:
@@ -33,7 +37,7 @@ class ActorFilterSet(RecordFilterSet):
     kind = ChoicesFilter("kind", choices.ActorKind.choices)
     country = RelatedFilter("country", COUNTRIES)
     ordering = ordering("slug", "name", "kind", "updated_at")
-    search_fields = ("name", "aliases", "role")
+    search_fields = ACTOR.search_fields
     anonymous_search_min_length = 1  # a small table: any search is cheap
 
     class Meta:
@@ -44,10 +48,10 @@ class ActorFilterSet(RecordFilterSet):
 class SourceFilterSet(RecordFilterSet):
     kind = ChoicesFilter("kind", choices.SourceKind.choices)
     publisher = RelatedFilter("publisher", ACTORS)
-    date_after = after("published_on")
-    date_before = before("published_on")
+    date_after = after(SOURCE.main_date)
+    date_before = before(SOURCE.main_date)
     ordering = ordering("slug", "title", "published_on", "updated_at")
-    search_fields = ("title", "publisher__name", "notes")
+    search_fields = SOURCE.search_fields
 
     class Meta:
         model = Source
@@ -64,12 +68,12 @@ class EventFilterSet(CitedFilterSet):
     actor = RelatedFilter("participants", ACTORS)
     country = RelatedFilter("countries", COUNTRIES)
     topic = RelatedFilter("topics", TOPICS)
-    date_after = after("start_date")
-    date_before = before("start_date")
+    date_after = after(EVENT.main_date)
+    date_before = before(EVENT.main_date)
     end_date_after = after("end_date")
     end_date_before = before("end_date")
     ordering = ordering("slug", "title", "start_date", "end_date", "updated_at")
-    search_fields = ("title", "location", "participants__name", "participants__aliases", "excerpt")
+    search_fields = EVENT.search_fields
 
     class Meta:
         model = Event
@@ -83,12 +87,12 @@ class PolicyFilterSet(CitedFilterSet):
     country = RelatedFilter("countries", COUNTRIES)
     actor = RelatedFilter("actors", ACTORS)
     topic = RelatedFilter("topics", TOPICS)
-    date_after = after("start_date")
-    date_before = before("start_date")
+    date_after = after(POLICY.main_date)
+    date_before = before(POLICY.main_date)
     end_date_after = after("end_date")
     end_date_before = before("end_date")
     ordering = ordering("slug", "title", "status", "start_date", "end_date", "updated_at")
-    search_fields = ("title", "summary", "actors__name", "actors__aliases", "excerpt")
+    search_fields = POLICY.search_fields
 
     class Meta:
         model = Policy
@@ -108,14 +112,14 @@ class AidPackageFilterSet(CitedFilterSet):
     value_qualifier = ChoicesFilter("value_qualifier", choices.ValueQualifier.choices)
     amount_min = at_least("amount")
     amount_max = at_most("amount")
-    date_after = after("announced_on")
-    date_before = before("announced_on")
+    date_after = after(AID_PACKAGE.main_date)
+    date_before = before(AID_PACKAGE.main_date)
     period_start_after = after("period_start")
     period_start_before = before("period_start")
     period_end_after = after("period_end")
     period_end_before = before("period_end")
     ordering = ordering("slug", "title", "amount", "status", "announced_on", "updated_at")
-    search_fields = ("title", "channel", "announced_by__name", "announced_by__aliases", "excerpt")
+    search_fields = AID_PACKAGE.search_fields
 
     class Meta:
         model = AidPackage
@@ -130,10 +134,10 @@ class StatementFilterSet(CitedFilterSet):
     policy = RelatedFilter("policies", Policy.objects.all())
     country = RelatedFilter("countries", COUNTRIES)
     topic = RelatedFilter("topics", TOPICS)
-    date_after = after("said_on")
-    date_before = before("said_on")
+    date_after = after(STATEMENT.main_date)
+    date_before = before(STATEMENT.main_date)
     ordering = ordering("slug", "said_on", "updated_at")
-    search_fields = ("text", "speaker__name", "speaker__aliases", "addressee__name")
+    search_fields = STATEMENT.search_fields
 
     class Meta:
         model = Statement
@@ -148,13 +152,34 @@ class StatisticFilterSet(CitedFilterSet):
     topic = RelatedFilter("topics", TOPICS)
     value_min = at_least("value")
     value_max = at_most("value")
-    date_after = after("period_start")
-    date_before = before("period_start")
+    date_after = after(STATISTIC.main_date)
+    date_before = before(STATISTIC.main_date)
     period_end_after = after("period_end")
     period_end_before = before("period_end")
     ordering = ordering("slug", "title", "indicator", "value", "period_start", "updated_at")
-    search_fields = ("title", "indicator", "publisher__name", "notes")
+    search_fields = STATISTIC.search_fields
 
     class Meta:
         model = Statistic
         fields = []
+
+
+def filterset_for(record_type):
+    """The type's FilterSet: the one written above (`<Model>FilterSet`), else one derived from its
+    declaration alone — `search=`, `date_after`/`date_before` on its main date, `source=` if cited,
+    ordering by key, dates and `updated_at`. A new type starts with that and writes a class when
+    it needs more parameters."""
+    written = globals().get(f"{record_type.model.__name__}FilterSet")
+    return written or derived_filterset(record_type)
+
+
+def derived_filterset(record_type):
+    attrs = {
+        "search_fields": record_type.search_fields,
+        "ordering": ordering(record_type.key, *record_type.dates, "updated_at"),
+        "Meta": type("Meta", (), {"model": record_type.model, "fields": []}),
+    }
+    if record_type.main_date:
+        attrs |= {"date_after": after(record_type.main_date), "date_before": before(record_type.main_date)}
+    base = CitedFilterSet if record_type.cited else RecordFilterSet
+    return type(f"{record_type.model.__name__}FilterSet", (base,), attrs)

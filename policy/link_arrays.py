@@ -13,14 +13,10 @@ from django.db import connections, models
 from django.db.models import Expression, Q
 from django.db.models.expressions import Col
 
-# model name: its many-to-many fields with an array column (migration 0006's LINKED).
-LINKED = {
-    "event": ("participants", "countries", "topics"),
-    "policy": ("countries", "actors", "topics"),
-    "aidpackage": ("recipients", "topics"),
-    "statement": ("policies", "countries", "topics"),
-    "statistic": ("countries", "topics"),
-}
+from .records import TYPES
+
+# model name: its many-to-many fields with an array column (policy.records; migration 0006's LINKED).
+LINKED = {t.model_name: t.link_arrays for t in TYPES if t.link_arrays}
 
 
 def column_name(field_name):

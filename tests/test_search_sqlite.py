@@ -358,7 +358,7 @@ def test_a_frequent_word_is_read_in_the_pages_order_not_sorted(generated, monkey
         return response.json(), [step for step in plan(sql) if step == "USE TEMP B-TREE FOR ORDER BY"]
 
     sorted_page, sorts = page()
-    monkeypatch.setattr("policy.search.FREQUENT", 3)
+    monkeypatch.setattr("policy.search.sqlite.FREQUENT", 3)
     walked_page, walked_sorts = page()
     assert walked_page == sorted_page and walked_page["count"] > 3
     if "kind" not in params:  # (with other filters the planner may start from their indexes)

@@ -271,7 +271,7 @@ def add_statements(speaker, count):
         ("/topics/migration/", 7),
         ("/countries/MX/", 10),
         (f"/sources/{ARTICLE}/", 8),
-        ("/policies/usmca/", 17),  # its links' history: one query (policy.api.history.LinkHistory)
+        ("/policies/usmca/", 17),  # its links' history: one query (policy.reading.history.LinkHistory)
         ("/statements/harris-pitches-regional-approach-to-mexico/", 15),
     ],
 )

@@ -2,19 +2,9 @@
 
 from rest_framework import serializers
 
+from ..records import key_field, label_field, normalise_key
 
-def key_field(model):
-    """The public key of a record type: `code` for countries, `slug` for everything else."""
-    return "code" if model._meta.model_name == "country" else "slug"
-
-
-def label_field(model):
-    """The human-readable name a compact representation shows beside the key."""
-    names = {f.name for f in model._meta.get_fields()}
-    for candidate in ("title", "name", "text"):
-        if candidate in names:
-            return candidate
-    return key_field(model)
+__all__ = ["CompactRelatedField", "key_field", "label_field"]  # key_field, label_field: from the declarations
 
 
 class CompactRelatedField(serializers.SlugRelatedField):
@@ -37,8 +27,8 @@ class CompactRelatedField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid", slug_name=self.slug_field)
-        if self.slug_field == "code":
-            data = data.upper()
+        if self.slug_field == key_field(self.model):
+            data = normalise_key(self.model, data)
         try:
             return self.get_queryset().get(**{self.slug_field: data})
         except self.model.DoesNotExist:

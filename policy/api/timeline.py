@@ -22,30 +22,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from .. import records
 from ..cache import cached_count, counts_are_shareable, data_version
 from ..filters import ISO_DATE, KeyMultipleChoiceField, related_condition
-from ..models import Actor, AidPackage, Country, Event, Policy, Statement, Statistic, Topic
+from ..models import Actor, Country, Topic
 from .filtering import reject_unknown_parameters, repeatable_fields
 from .reading import ResourceUrls
 
 TITLE_LENGTH = 200
 
 
-class TimelineType:
-    def __init__(self, model, date, title, country, actor, topic=("topics",)):
-        self.model, self.date, self.title = model, date, title
-        self.related = {"country": country, "actor": actor, "topic": topic}
-
-
-TYPES = {
-    "event": TimelineType(Event, "start_date", "title", country=("countries",), actor=("participants",)),
-    "policy": TimelineType(Policy, "start_date", "title", country=("jurisdiction", "countries"), actor=("actors",)),
-    "aid_package": TimelineType(
-        AidPackage, "announced_on", "title", country=("donor", "recipients"), actor=("announced_by",)
-    ),
-    "statement": TimelineType(Statement, "said_on", "text", country=("countries",), actor=("speaker", "addressee")),
-    "statistic": TimelineType(Statistic, "period_start", "title", country=("countries",), actor=("publisher",)),
-}
+# The dated record types, each with its main date, title and relations (policy.records).
+TYPES = records.ON_TIMELINE
 
 
 class TimelineQuery(forms.Form):
@@ -138,24 +126,24 @@ def given(value):
 
 
 def type_queryset(name, spec, query):
-    qs = spec.model.objects.filter(**{f"{spec.date}__isnull": False})
+    qs = spec.model.objects.filter(**{f"{spec.main_date}__isnull": False})
     if query["date_after"]:
-        qs = qs.filter(**{f"{spec.date}__gte": query["date_after"]})
+        qs = qs.filter(**{f"{spec.main_date}__gte": query["date_after"]})
     if query["date_before"]:
-        qs = qs.filter(**{f"{spec.date}__lte": query["date_before"]})
-    for param, paths in spec.related.items():
+        qs = qs.filter(**{f"{spec.main_date}__lte": query["date_before"]})
+    for param, paths in spec.timeline.related.items():
         if given(query[param]):
             conditions = (related_condition(spec.model, path, query[param], qs.db) for path in paths)
             qs = qs.filter(reduce(or_, conditions, Q()))
     descending = query["ordering"] == "-date"
-    order = [f"-{spec.date}", "-slug"] if descending else [spec.date, "slug"]
+    order = [f"-{spec.main_date}", "-slug"] if descending else [spec.main_date, "slug"]
     # Annotation names must not clash with model fields ("title"); items are renamed once merged.
     return qs.order_by(*order).values(
         "slug",
         "date_precision",
         record_type=Value(name),
-        record_date=F(spec.date),
-        record_title=Substr(spec.title, 1, TITLE_LENGTH),
+        record_date=F(spec.main_date),
+        record_title=Substr(spec.timeline.title, 1, TITLE_LENGTH),
     )
 
 

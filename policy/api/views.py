@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from .. import filtersets
 from ..provenance import lock_cited_source
+from ..records import normalise_key
 from ..redaction import RedactionRefused, redact_history, redactable_fields
 from . import exports, serializers
 from .exceptions import PreconditionFailed
@@ -323,7 +324,7 @@ class CountryViewSet(RecordViewSet):
     lookup_field = "code"
 
     def get_lookup_value(self):
-        return self.kwargs["code"].upper()
+        return normalise_key(self.model, self.kwargs[self.lookup_field])
 
 
 class TopicViewSet(RecordViewSet):

@@ -19,20 +19,17 @@ from itertools import accumulate
 from django.db import transaction
 
 from .. import link_arrays
-from ..models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
+from ..models import Actor, Country, PolicyRelation, Topic
+from ..records import AID_PACKAGE, EVENT, POLICY, SOURCE, STATEMENT, STATISTIC
 from .records import COLUMNS, RECENT, Batch, SourceBuilder
 from .reference import build_reference
 from .text import Phrases
 from .writer import Writer
 
-MODELS = {
-    "source": Source,
-    "event": Event,
-    "policy": Policy,
-    "aidpackage": AidPackage,
-    "statement": Statement,
-    "statistic": Statistic,
-}
+# The cited record types (policy.records), in the order a source's records are drawn and written
+# (a record before those that refer to it); SourceBuilder.<the type's name> draws one.
+DRAWN = (EVENT, POLICY, AID_PACKAGE, STATEMENT, STATISTIC)
+MODELS = {t.model_name: t.model for t in (SOURCE, *DRAWN)}
 FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2024, 12, 31)
 CHUNK = 500  # sources per batch of inserts
 
@@ -94,8 +91,8 @@ class Generator:
                 day = FIRST_DAY + datetime.timedelta(days=index * span // sizes.sources + rng.randrange(10))
                 builder = SourceBuilder(self, next_ids["source"], min(day, LAST_DAY))
                 next_ids["source"] += 1
-                for kind in ("event", "policy", "aidpackage", "statement", "statistic"):
-                    build = getattr(builder, "aid_package" if kind == "aidpackage" else kind)
+                for record_type in DRAWN:
+                    kind, build = record_type.model_name, getattr(builder, record_type.name)
                     for _ in range(counts[kind][index]):
                         build(batch, next_ids[kind])
                         next_ids[kind] += 1

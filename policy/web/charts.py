@@ -7,15 +7,10 @@ Colours are the Okabe–Ito palette, which stays distinguishable for colour-blin
 
 from dataclasses import dataclass
 
+from ..records import ON_TIMELINE
 from .formatting import MONTHS, money, month_label, quantity
 
-TYPE_COLOURS = {
-    "event": "#E69F00",
-    "policy": "#0072B2",
-    "aid_package": "#009E73",
-    "statement": "#CC79A7",
-    "statistic": "#D55E00",
-}
+TYPE_COLOURS = {name: record_type.colour for name, record_type in ON_TIMELINE.items()}  # policy.records
 STATUS_COLOURS = {
     "requested": "#56B4E9",
     "pledged": "#CC79A7",

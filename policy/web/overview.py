@@ -11,9 +11,9 @@ from operator import or_
 
 from django.db.models import Count, F, Q, Sum, Value
 
-from ..api.timeline import TYPES
 from ..choices import DatePrecision, StatisticUnit
 from ..models import AidPackage, Source, Statement, Statistic
+from ..records import ON_TIMELINE as TYPES
 from .resources import RESOURCES
 
 LATEST_STATEMENTS = 6
@@ -36,9 +36,9 @@ def timeline_days():
     """(type, date, count) for each day that has dated records: one query that reads only the
     date indexes (a GROUP BY on an expression, or on the precision too, would read every row)."""
     parts = [
-        spec.model.objects.filter(**{f"{spec.date}__isnull": False})
+        spec.model.objects.filter(**{f"{spec.main_date}__isnull": False})
         .order_by()
-        .annotate(record_type=Value(name), day=F(spec.date))
+        .annotate(record_type=Value(name), day=F(spec.main_date))
         .values("record_type", "day")
         .annotate(n=Count("*"))
         for name, spec in TYPES.items()
@@ -55,9 +55,9 @@ def year_only(days):
             januaries.setdefault(record_type, []).append(day)
     parts = [
         TYPES[name]
-        .model.objects.filter(**{f"{TYPES[name].date}__in": dates}, date_precision=DatePrecision.YEAR)
+        .model.objects.filter(**{f"{TYPES[name].main_date}__in": dates}, date_precision=DatePrecision.YEAR)
         .order_by()
-        .annotate(record_type=Value(name), day=F(TYPES[name].date))
+        .annotate(record_type=Value(name), day=F(TYPES[name].main_date))
         .values("record_type", "day")
         .annotate(n=Count("*"))
         for name, dates in januaries.items()

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from ..api.fields import key_field, label_field
-from ..api.history import older_than
 from ..models import PolicyRelation, Source
 from ..models.base import Cited
-from .citation import excerpt_in_context, segments
+from ..reading.citation import excerpt_in_context, segments
+from ..reading.history import older_than
 from .formatting import date_with_precision, money, plain_number, quantity
 from .resources import BY_MODEL, page_url
 
@@ -55,7 +55,7 @@ def load(resource, key):
     foreign = [f.name for f in fields if f.many_to_one]
     queryset = model.objects.select_related(*foreign)
     if issubclass(model, Cited):
-        # The citation shows the source's title; its text is read as a window (policy.web.citation).
+        # The citation shows the source's title; its text is read as a window (policy.reading.citation).
         queryset = queryset.select_related("source").defer("source__text")
     for f in fields:
         if f.many_to_many:

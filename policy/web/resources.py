@@ -1,4 +1,5 @@
-"""The record types the pages show, derived from the API's router so both use one set of names.
+"""The record types the pages show: the declarations (policy.records), so the pages and the API
+use one set of names without the pages loading the API's router or viewsets.
 
 `policies` is the API's `/api/v1/policies/` and the pages' `/policies/`; a record's page and
 its API detail differ only by that prefix.
@@ -8,34 +9,38 @@ from functools import cached_property
 
 from django.urls import reverse
 
-from ..api.fields import key_field, label_field
-from ..api.urls import router
+from .. import filtersets, records
+from ..api import serializers
+from ..api.history import HistoryReader
+from ..api.reading import ReadPlan
 from ..filters import RelatedFilter
 
 
 class Resource:
-    def __init__(self, prefix, viewset):
-        self.prefix = prefix
-        self.viewset = viewset
-        self.model = viewset.serializer_class.Meta.model
-        self.key = key_field(self.model)
-        self.label = label_field(self.model)
+    def __init__(self, record_type):
+        self.type = record_type
+        self.prefix = record_type.resource
+        self.model = record_type.model
+        self.key = record_type.key
+        self.label = record_type.label
         self.name = self.model._meta.model_name
         self.verbose_name = self.model._meta.verbose_name
         self.verbose_name_plural = self.model._meta.verbose_name_plural
 
     @cached_property
+    def filterset_class(self):
+        return filtersets.filterset_for(self.type)
+
+    @cached_property
     def history_reader(self):
-        # The API's own reader: the page lists the same entries /history/ does.
-        return self.viewset().history_reader
+        # Read through the API's serializer: the page lists the same entries /history/ does.
+        return HistoryReader(ReadPlan(getattr(serializers, f"{self.model.__name__}Serializer")))
 
     @cached_property
     def filters(self):
         """{model field name: API parameter} for the resource's related-record filters."""
         return {
-            f.field_name: name
-            for name, f in self.viewset.filterset_class.base_filters.items()
-            if isinstance(f, RelatedFilter)
+            f.field_name: name for name, f in self.filterset_class.base_filters.items() if isinstance(f, RelatedFilter)
         }
 
     def page_url(self, key):
@@ -54,7 +59,7 @@ class Resource:
         return None if param is None else f"{self.api_url()}?{param}={key}"
 
 
-RESOURCES = {prefix: Resource(prefix, viewset) for prefix, viewset, _ in router.registry}
+RESOURCES = {t.resource: Resource(t) for t in records.TYPES}
 BY_MODEL = {resource.model: resource for resource in RESOURCES.values()}
 
 

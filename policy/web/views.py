@@ -10,9 +10,9 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 
-from ..api.timeline import TYPES
 from ..cache import until_data_changes
 from ..choices import AidStatus, StatisticUnit
+from ..records import ON_TIMELINE as TYPES
 from . import charts, overview
 from .formatting import date_with_precision
 from .record import page_context
@@ -86,8 +86,7 @@ def resource_or_404(prefix):
 
 def record_page(request, resource, key):
     resource = resource_or_404(resource)
-    if resource.key == "code":
-        key = key.upper()  # country codes are case-insensitive, as in the API
+    key = resource.type.normalise_key(key)  # country codes are case-insensitive, as in the API
     context = page_context(resource, key, request)
     return show(request, [f"policy/web/{resource.name}.html", "policy/web/record.html"], context)
 
@@ -107,7 +106,7 @@ def record_list(request, resource):
     resource = resource_or_404(resource)
     key = resource.key
     spec = next((s for s in TYPES.values() if s.model is resource.model), None)
-    columns = [key, resource.label, *([spec.date, "date_precision"] if spec else [])]
+    columns = [key, resource.label, *([spec.main_date, "date_precision"] if spec else [])]
     page, has_previous, has_next = keyset_page(
         resource.model.objects.values(*columns), key, request.GET.get("after"), request.GET.get("before")
     )
@@ -116,7 +115,7 @@ def record_list(request, resource):
             "href": resource.page_url(row[key]),
             "key": row[key],
             "label": row[resource.label],
-            "date": date_with_precision(row[spec.date], row["date_precision"]) if spec else "",
+            "date": date_with_precision(row[spec.main_date], row["date_precision"]) if spec else "",
         }
         for row in page
     ]

@@ -1,181 +1,34 @@
-"""`search=`: a record matches when one of its search fields contains the text searched for.
-
-A FilterSet's `search_fields` name the texts a search reaches: the record's own columns
-(`text`, `title`) and related records' names (`speaker__aliases`). Related records' names are
-matched in their own small table and joined back by key (`speaker_id IN (SELECT …)`, through
-the link table for many-to-many), never by a join, so no record comes back twice.
-
-**PostgreSQL**: full-text search over GIN indexes, ranked, with the same substring semantics.
-The same fields match:
-
-- by the same substring test, which a trigram GIN index (pg_trgm) answers — so a word
-  found inside another word or across punctuation is found on both backends alike;
-- or by full text: the record's document (a stored, GIN-indexed `search_document` column
-  on the growing tables, a SearchVector expression on the small ones) against a prefix
-  phrase query built from the words searched for (`'lópez' <-> 'obra':*`).
-
-Related records' ids are computed as `speaker_id = ANY(ARRAY(SELECT …))`: an array computed
-once, before the scan, which PostgreSQL can OR with the text bitmaps — an `IN (SELECT …)`
-inside an OR cannot use an index there and would scan the whole table. Results are ranked by
-`ts_rank` of the record's own document unless the request asks for an `ordering=` or a `cursor`.
-Migration 0003 creates the columns and indexes; tests/test_indexes.py checks with EXPLAIN that
-every search uses them.
-
-**SQLite** (`substring_search`): the growing tables' own fields are answered by an FTS5 index
-with the trigram tokenizer (migration 0005, kept in step by triggers). The text searched for,
-as one FTS5 phrase, matches the records whose indexed columns contain it as a substring:
-spaces and punctuation included (`border wall` does not find "border, wall", which PostgreSQL's
-full text does), and letters compared by the tokenizer's Unicode case folding, one letter for
-one (`PEÑA` finds "Peña" and `МОСКВА` "Москва", as on PostgreSQL; `STRASSE` does not find
-"Straße", and accents stay: `pena` does not find "Peña"). The ids matched go to the query as
-one list, `pk IN (SELECT rowid FROM …_fts WHERE … MATCH … UNION SELECT id … WHERE speaker_id
-IN (SELECT id FROM policy_actor WHERE …))`, each part read through an index: the same parts
-OR-ed, SQLite reads through the indexes at scale but scans a table its statistics call small.
-The trigram index cannot answer a text of one or two characters, and the reference tables
-(actors, topics, countries) have none: those compare with Django's `icontains`, `LIKE '%…%'`
-row by row, whose case folding covers ASCII letters only (OR-ed with the related records'
-`speaker_id IN (SELECT …)`). So does every search on a database without migration 0005's
-indexes (another vendor, or an SQLite without FTS5's trigram tokenizer, before 3.34). No
-ranking: results keep the requested or default order. A text with FREQUENT matches or more in
-the index is filtered as `+id IN (…)`, which keeps SQLite from driving the query by the list:
-it walks the page's order instead and stops when the page is full, rather than sorting every
-match. tests/test_search_sqlite.py checks the semantics on both backends and, on SQLite, that a
-statement search never scans the table (below FREQUENT matches).
-"""
+"""`search=` on SQLite and any other database but PostgreSQL (policy.search, `substring_search`):
+the growing tables' own fields are answered by an FTS5 index with the trigram tokenizer
+(migration 0005, kept in step by triggers). The text searched for, as one FTS5 phrase, matches
+the records whose indexed columns contain it as a substring: spaces and punctuation included
+(`border wall` does not find "border, wall", which PostgreSQL's full text does), and letters
+compared by the tokenizer's Unicode case folding, one letter for one (`PEÑA` finds "Peña" and
+`МОСКВА` "Москва", as on PostgreSQL; `STRASSE` does not find "Straße", and accents stay: `pena`
+does not find "Peña"). The ids matched go to the query as one list, `pk IN (SELECT rowid FROM
+…_fts WHERE … MATCH … UNION SELECT id … WHERE speaker_id IN (SELECT id FROM policy_actor WHERE
+…))`, each part read through an index: the same parts OR-ed, SQLite reads through the indexes at
+scale but scans a table its statistics call small. The trigram index cannot answer a text of one
+or two characters, and the reference tables (actors, topics, countries) have none: those compare
+with Django's `icontains`, `LIKE '%…%'` row by row, whose case folding covers ASCII letters only
+(OR-ed with the related records' `speaker_id IN (SELECT …)`). So does every search on a database
+without migration 0005's indexes (another vendor, or an SQLite without FTS5's trigram tokenizer,
+before 3.34). No ranking: results keep the requested or default order. A text with FREQUENT
+matches or more in the index is filtered as `+id IN (…)`, which keeps SQLite from driving the
+query by the list: it walks the page's order instead and stops when the page is full, rather
+than sorting every match. tests/test_search_sqlite.py checks the semantics on both backends and,
+on SQLite, that a statement search never scans the table (below FREQUENT matches)."""
 
 import json
-import re
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connections, models
-from django.db.models import Expression, F, Func, Lookup, Q, Subquery
-from django.db.models.expressions import Col, RawSQL
-from django.db.models.fields import BooleanField
+from django.db.models import F, Func, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate
 
-# PostgreSQL
-
-CONFIG = "simple"  # no stemming and no stop words: any word of any language matches as written
-WORD = re.compile(r"[^\W_]+")
-# Record types whose document is a stored column (migration 0003), by model name.
-STORED_DOCUMENTS = {"source", "event", "policy", "aidpackage", "statement", "statistic"}
-DOCUMENT_COLUMN = "search_document"
-
-
-class AnyOf(Lookup):
-    """`lhs = ANY(ARRAY(subquery))`: an uncorrelated subquery PostgreSQL evaluates once, indexably."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    @property
-    def output_field(self):
-        return BooleanField()
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = compiler.compile(self.rhs)
-        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
-
-
-class StoredDocument(Expression):
-    """The `search_document` column of the query's table, which the models do not declare."""
-
-    output_field = SearchVectorField()
-
-    def resolve_expression(self, query=None, *args, **kwargs):
-        field = SearchVectorField()
-        field.set_attributes_from_name(DOCUMENT_COLUMN)
-        field.model = query.model
-        return Col(query.get_initial_alias(), field)
-
-
-def document(model, fields):
-    """The full-text document over a record's own search fields (what the GIN index holds)."""
-    if model._meta.model_name in STORED_DOCUMENTS:
-        return StoredDocument()
-    return SearchVector(*fields, config=CONFIG)
-
-
-def tsquery(value):
-    """Words as a phrase, the last one a prefix: `border wa` → 'border' <-> 'wa':*. None without words."""
-    words = WORD.findall(value.lower())
-    if not words:
-        return None
-    terms = [f"'{word}'" for word in words]
-    terms[-1] += ":*"
-    return " <-> ".join(terms)
-
-
-def text_query(value):
-    raw = tsquery(value)
-    return None if raw is None else SearchQuery(raw, search_type="raw", config=CONFIG)
-
-
-def split_fields(model, search_fields):
-    """Own fields, and related fields grouped by relation: {"speaker": ["name", "aliases"]}."""
-    own, related = [], defaultdict(list)
-    for path in search_fields:
-        head, _, rest = path.partition("__")
-        if rest:
-            related[head].append(rest)
-        else:
-            own.append(head)
-    return own, dict(related)
-
-
-def matching(model, search_fields, value, query):
-    """Q for records of `model` whose search fields contain `value` (see the module docstring)."""
-    own, related = split_fields(model, search_fields)
-    condition = Q()
-    # Substring tests first: PostgreSQL rechecks candidate rows against the whole OR, left to right.
-    for field in own:
-        condition |= Q(**{f"{field}__icontains": value})
-    if own and query is not None:
-        condition |= Q(Matches(document(model, own), query))
-    for relation, fields in related.items():
-        field = model._meta.get_field(relation)
-        target = field.related_model
-        ids = target.objects.filter(matching(target, fields, value, query)).order_by().values("pk")
-        if field.many_to_many:
-            through = field.remote_field.through
-            owners = through.objects.filter(AnyOf(F(f"{field.m2m_reverse_field_name()}_id"), Subquery(ids)))
-            condition |= Q(AnyOf(F("pk"), Subquery(owners.values(f"{field.m2m_field_name()}_id"))))
-        else:
-            condition |= Q(AnyOf(F(field.attname), Subquery(ids)))
-    return condition
-
-
-class Matches(Lookup):
-    """`document @@ query`, usable inside Q() and OR-ed with other conditions."""
-
-    lookup_name = "matches"
-    prepare_rhs = False
-
-    @property
-    def output_field(self):
-        return BooleanField()
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = compiler.compile(self.lhs)
-        rhs, rhs_params = compiler.compile(self.rhs)
-        return f"{lhs} @@ {rhs}", (*lhs_params, *rhs_params)
-
-
-def search(queryset, search_fields, value, ranked):
-    query = text_query(value)
-    queryset = queryset.filter(matching(queryset.model, search_fields, value, query))
-    own, _ = split_fields(queryset.model, search_fields)
-    if ranked and query is not None and own:
-        rank = SearchRank(document(queryset.model, own), query)
-        ordering = queryset.query.order_by or queryset.model._meta.ordering
-        queryset = queryset.order_by(rank.desc(), *ordering)
-    return queryset
-
-
-# SQLite (and any other database but PostgreSQL)
+from .fields import split_fields
 
 TRIGRAM = 3  # characters: FTS5's trigram tokenizer finds nothing for a shorter phrase
 FTS_TRIGGERS = ("insert", "delete", "update")

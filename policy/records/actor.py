@@ -1,0 +1,12 @@
+"""An actor: a person, government or organisation that speaks, acts or publishes."""
+
+from ..models import Actor
+from .base import RecordType
+
+ACTOR = RecordType(
+    name="actor",
+    model=Actor,
+    resource="actors",
+    label="name",
+    search_fields=("name", "aliases", "role"),
+)

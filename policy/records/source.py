@@ -1,0 +1,14 @@
+"""A source: the document a cited record's excerpt is quoted from."""
+
+from ..models import Source
+from .base import RecordType
+
+SOURCE = RecordType(
+    name="source",
+    model=Source,
+    resource="sources",
+    label="title",
+    dates=("published_on",),
+    search_fields=("title", "publisher__name", "notes"),
+    stored_search=True,
+)

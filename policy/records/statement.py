@@ -1,0 +1,27 @@
+"""A statement: words an actor said (or wrote), on a date, quoted from a cited source.
+
+- The API serves it at `/api/v1/statements/<slug>/`, the pages at `/statements/<slug>/`;
+  a related record shows it by its `slug` and `text`.
+- `said_on` is its date: `date_after=`/`date_before=` filter it, the timeline sorts by it.
+- `search=` reaches its text and its speaker's and addressee's names (see policy.search).
+- On PostgreSQL its policies, countries and topics are also kept as id arrays (policy.link_arrays).
+- Its model is policy.models.records.Statement; its FilterSet, serializer and admin are
+  policy.filtersets.StatementFilterSet, policy.api.serializers.StatementSerializer and
+  policy.admin.StatementAdmin.
+"""
+
+from ..models import Statement
+from .base import RecordType, Timeline
+
+STATEMENT = RecordType(
+    name="statement",
+    model=Statement,
+    resource="statements",
+    label="text",
+    dates=("said_on",),
+    search_fields=("text", "speaker__name", "speaker__aliases", "addressee__name"),
+    stored_search=True,
+    link_arrays=("policies", "countries", "topics"),
+    timeline=Timeline(title="text", country=("countries",), actor=("speaker", "addressee")),
+    colour="#CC79A7",
+)

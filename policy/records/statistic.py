@@ -1,0 +1,17 @@
+"""A statistic: one published figure for a period, with its unit and publisher."""
+
+from ..models import Statistic
+from .base import RecordType, Timeline
+
+STATISTIC = RecordType(
+    name="statistic",
+    model=Statistic,
+    resource="statistics",
+    label="title",
+    dates=("period_start", "period_end"),
+    search_fields=("title", "indicator", "publisher__name", "notes"),
+    stored_search=True,
+    link_arrays=("countries", "topics"),
+    timeline=Timeline(title="title", country=("countries",), actor=("publisher",)),
+    colour="#D55E00",
+)

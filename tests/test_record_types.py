@@ -1,0 +1,218 @@
+"""Every record type is declared once (policy.records), and every place that derives from the
+declarations has each type: a new type missing from one fails here, not silently in production
+(LIKE instead of full text, link tables instead of arrays, no timeline entry).
+
+The migrations keep frozen literal copies of what they built from the declarations; the drift
+tests below compare them, so changing a declaration without a migration fails CI.
+"""
+
+import ast
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from policy import filtersets, link_arrays, records, search
+from policy.api import serializers, timeline
+from policy.api.urls import router
+from policy.web import charts
+from policy.web.resources import RESOURCES
+
+from . import test_api_resources
+from .conftest import FIXTURE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+TYPES = {t.name: t for t in records.TYPES}
+ON_TIMELINE = [t for t in records.TYPES if t.timeline]
+
+
+def migration(name):
+    return importlib.import_module(f"policy.migrations.{name}")
+
+
+# Drift: the migrations' frozen copies against the declarations.
+
+
+def test_stored_documents_match_migration_0003_and_0005():
+    declared = {t.model_name: list(t.own_search_fields) for t in records.TYPES if t.stored_search}
+    assert declared == migration("0003_search_postgresql").STORED
+    assert declared == migration("0005_search_sqlite").STORED
+
+
+def test_reference_documents_match_migration_0003():
+    expressions = migration("0003_search_postgresql").EXPRESSIONS
+    declared = {t.model_name: t.own_search_fields for t in records.TYPES if not t.stored_search}
+    assert {name: documents[0] for name, documents in expressions.items()} == declared
+    assert migration("0003_search_postgresql").TRIGRAM["actor"] == list(records.ACTOR.own_search_fields)
+
+
+def test_link_arrays_match_migration_0006():
+    declared = {t.model_name: list(t.link_arrays) for t in records.TYPES if t.link_arrays}
+    assert declared == migration("0006_link_arrays_postgresql").LINKED
+
+
+# The declarations are well-formed.
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_declaration_names_real_fields(name):
+    declared = TYPES[name]
+    meta = declared.model._meta
+    for field_name in (declared.key, declared.label, *declared.dates, *declared.own_search_fields):
+        meta.get_field(field_name)
+    for field_name in declared.link_arrays:
+        assert meta.get_field(field_name).many_to_many
+    if declared.timeline:
+        assert declared.main_date
+        meta.get_field(declared.timeline.title)
+        for paths in declared.timeline.related.values():
+            for path in paths:
+                meta.get_field(path)
+
+
+def test_one_declaration_per_module():
+    for declared in records.TYPES:
+        module = importlib.import_module(f"policy.records.{declared.name}")
+        assert declared in vars(module).values(), declared.name
+
+
+# Every derived place has every declared type.
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_a_route_a_viewset_and_a_page(name):
+    declared = TYPES[name]
+    registered = {prefix: viewset for prefix, viewset, _ in router.registry}
+    viewset = registered[declared.resource]
+    assert viewset.serializer_class.Meta.model is declared.model
+    assert reverse(f"{declared.model_name}-list") == f"/api/v1/{declared.resource}/"
+    assert RESOURCES[declared.resource].model is declared.model
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_a_filterset_reading_its_declaration(name):
+    declared = TYPES[name]
+    filterset = getattr(filtersets, f"{declared.model.__name__}FilterSet")
+    assert filterset._meta.model is declared.model
+    assert tuple(filterset.search_fields) == declared.search_fields
+    if declared.main_date:
+        assert filterset.base_filters["date_after"].field_name == declared.main_date
+        assert filterset.base_filters["date_before"].field_name == declared.main_date
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_a_serializer_an_admin_and_a_test_class(name):
+    declared = TYPES[name]
+    assert getattr(serializers, f"{declared.model.__name__}Serializer").Meta.model is declared.model
+    assert declared.model in admin.site._registry
+    tested = [c for c in vars(test_api_resources).values() if isinstance(c, type) and getattr(c, "model", None)]
+    assert any(c.model is declared.model and c.route == declared.resource for c in tested)
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_type_has_fixtures(name):
+    label = f"policy.{TYPES[name].model_name}"
+    loaded = [r for path in sorted(FIXTURE_DIR.glob("*.json")) for r in json.loads(path.read_text())]
+    assert any(record["model"] == label for record in loaded)
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_search_and_link_arrays_follow_the_declaration(name):
+    declared = TYPES[name]
+    assert (declared.model_name in search.STORED_DOCUMENTS) == declared.stored_search
+    assert link_arrays.LINKED.get(declared.model_name, ()) == declared.link_arrays
+
+
+@pytest.mark.parametrize("name", [t.name for t in ON_TIMELINE])
+def test_timeline_types_have_an_entry_and_a_colour(name):
+    assert timeline.TYPES[name] is TYPES[name]
+    assert charts.TYPE_COLOURS[name] == TYPES[name].colour
+
+
+def test_timeline_lists_every_type_declared_on_it():
+    assert set(records.ON_TIMELINE) == {t.name for t in ON_TIMELINE}
+    assert all(t.colour for t in ON_TIMELINE)
+
+
+def test_country_keys_are_upper_cased_once():
+    assert records.normalise_key(records.COUNTRY.model, "us") == "US"
+    assert records.normalise_key(records.STATEMENT.model, "Mixed-Case") == "Mixed-Case"
+
+
+# A new type needs no FilterSet, ViewSet, route or ModelAdmin of its own: they derive from its declaration.
+
+
+@pytest.mark.django_db
+def test_a_type_without_a_written_filterset_gets_one_from_its_declaration():
+    derived = filtersets.derived_filterset(records.STATEMENT)
+    data = {"date_after": "2025-01-01", "date_before": "2025-06-30", "search": "Mexico", "ordering": "-said_on"}
+    queryset = records.STATEMENT.model.objects.all()
+    expected = filtersets.StatementFilterSet(data, queryset=queryset).qs
+    assert list(derived(data, queryset=queryset).qs) == list(expected)
+    assert set(derived.base_filters) == {"search", "ordering", "source", "date_after", "date_before"}
+
+
+@pytest.mark.django_db
+def test_a_type_without_a_written_viewset_gets_one_from_its_declaration(monkeypatch):
+    from rest_framework.test import APIClient, APIRequestFactory
+
+    from policy.api import urls, views
+
+    monkeypatch.delattr(views, "CountryViewSet")
+    derived = urls.viewset_for(records.COUNTRY).as_view({"get": "retrieve"})
+    response = derived(APIRequestFactory().get("/api/v1/countries/mx/"), code="mx")
+    assert response.status_code == 200
+    expected = APIClient().get("/api/v1/countries/MX/").json()
+    assert {name: response.data[name] for name in ("url", "code", "name")} == {
+        name: expected[name] for name in ("url", "code", "name")
+    }
+
+
+# Layers point one way: models → records → api, web, admin.
+
+IMPORTED = """
+import os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "policy.settings"
+django.setup()  # imports every app's admin module
+import {modules}
+print(" ".join(sorted(name for name in sys.modules if name.startswith("policy."))))
+"""
+
+
+def imported_with(*modules):
+    code = IMPORTED.format(modules=", ".join(modules))
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return set(run.stdout.split())
+
+
+def test_the_admin_does_not_load_the_pages_or_the_api():
+    loaded = imported_with("policy.admin")
+    assert not {name for name in loaded if name.startswith("policy.web")}
+    assert not loaded & {"policy.api.urls", "policy.api.views"}
+
+
+def test_the_pages_do_not_load_the_api_router_or_viewsets():
+    loaded = imported_with("policy.web.urls", "policy.web.views")
+    assert not loaded & {"policy.api.urls", "policy.api.views"}
+
+
+def test_the_declarations_import_only_the_models():
+    for path in (ROOT / "policy" / "records").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                assert node.level == 1 or node.module.startswith("models"), (path.name, node.module)
+
+
+def test_synthetic_recipes_are_for_cited_types():
+    from policy.synthetic.generate import DRAWN
+    from policy.synthetic.records import COLUMNS, SourceBuilder
+
+    assert set(DRAWN) <= {t for t in records.TYPES if t.cited}  # drawn from a source
+    for record_type in DRAWN:
+        assert callable(getattr(SourceBuilder, record_type.name))
+        assert record_type.model_name in COLUMNS
