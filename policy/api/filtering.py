@@ -6,8 +6,13 @@ from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
-# Parameters every list understands besides its FilterSet's filters.
-COMMON_PARAMETERS = {"page", "page_size", "cursor", "format", "fields", "omit"}
+# Parameters that choose a page, and those that choose a representation. Every list understands them
+# besides its FilterSet's filters, and none of them changes which records a list counts (pagination).
+PAGE_PARAMETERS = frozenset({"page", "page_size", "cursor"})
+REPRESENTATION_PARAMETERS = frozenset({"format", "fields", "omit"})
+COMMON_PARAMETERS = PAGE_PARAMETERS | REPRESENTATION_PARAMETERS
+# What a detail understands: its representation, and the moment to read it at.
+DETAIL_PARAMETERS = REPRESENTATION_PARAMETERS | {"as_of"}
 
 
 def reject_unknown_parameters(request, known, repeatable=()):

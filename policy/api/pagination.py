@@ -40,9 +40,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ..cache import cached_count
+from .filtering import COMMON_PARAMETERS
 
-# Parameters that choose a page or a representation, not which records are counted.
-NOT_COUNTED = {"page", "page_size", "cursor", "format", "fields", "omit"}
 # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
 # Beyond any table (and past what a database's OFFSET, a 64-bit integer, can hold).
@@ -50,9 +49,12 @@ MAX_OFFSET = 2**62
 
 
 def count_key(request):
-    """What a list counts, named by its path and filters: cheaper than compiling the count's SQL."""
+    """What a list counts, named by its path and filters (every parameter but the common ones, which
+    choose a page or a representation): cheaper than compiling the count's SQL."""
     params = request.query_params
-    filters = sorted((name, value) for name in params if name not in NOT_COUNTED for value in params.getlist(name))
+    filters = sorted(
+        (name, value) for name in params if name not in COMMON_PARAMETERS for value in params.getlist(name)
+    )
     return f"{request.path}?{urlencode(filters)}"
 
 
