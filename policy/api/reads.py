@@ -18,6 +18,28 @@ from .serializers import HistoryEntrySerializer
 CSV_CHUNK = 2000
 
 
+def sparse_fields(available, params):
+    """The names of `available` a request's `fields=` or `omit=` leaves (a 400 naming unknown ones)."""
+    names = available
+    errors = {}
+    if params.get("fields") and params.get("omit"):  # `fields=slug&omit=slug` would be empty objects
+        raise ValidationError({"omit": ["Use either fields or omit, not both."]})
+    for param in ("fields", "omit"):
+        # Exact names: `fields=,,` or `fields=slug, title` is a mistake, as the schema's enum says.
+        requested = params[param].split(",") if params.get(param) else []
+        unknown = [name for name in requested if name not in available]
+        if unknown:
+            listed = ", ".join(f"“{name}”" for name in unknown)
+            errors[param] = [f"Unknown field(s): {listed}. Available: {', '.join(available)}."]
+        elif requested and param == "fields":
+            names = [name for name in available if name in requested]
+        elif requested:
+            names = [name for name in names if name not in requested]
+    if errors:
+        raise ValidationError(errors)
+    return names
+
+
 class Reads:
     @property
     def plan(self):
@@ -25,26 +47,7 @@ class Reads:
 
     def field_names(self, detail):
         """The representation's fields, narrowed by `fields=` and `omit=`."""
-        available = self.plan.detail_names if detail else self.plan.list_names
-        names = available
-        params = self.request.query_params
-        errors = {}
-        if params.get("fields") and params.get("omit"):  # `fields=slug&omit=slug` would be empty objects
-            raise ValidationError({"omit": ["Use either fields or omit, not both."]})
-        for param in ("fields", "omit"):
-            # Exact names: `fields=,,` or `fields=slug, title` is a mistake, as the schema's enum says.
-            requested = params[param].split(",") if params.get(param) else []
-            unknown = [name for name in requested if name not in available]
-            if unknown:
-                listed = ", ".join(f"“{name}”" for name in unknown)
-                errors[param] = [f"Unknown field(s): {listed}. Available: {', '.join(available)}."]
-            elif requested and param == "fields":
-                names = [name for name in available if name in requested]
-            elif requested:
-                names = [name for name in names if name not in requested]
-        if errors:
-            raise ValidationError(errors)
-        return names
+        return sparse_fields(self.plan.detail_names if detail else self.plan.list_names, self.request.query_params)
 
     def list(self, request, *args, **kwargs):
         names = self.field_names(detail=False)
