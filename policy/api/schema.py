@@ -144,19 +144,22 @@ class AutoSchema(AdaptedAutoSchema):
                 ETag=ETAG, Location={"description": "The new record's URL.", "schema": {"type": "string"}}
             )
         for code in self.error_codes():
-            description, schema = ERRORS[code]
-            responses.setdefault(
-                code,
-                {
-                    "description": description,
-                    "content": {m: {"schema": CSV if m == "text/csv" else schema} for m in media_types},
-                },
-            )
-            if code in ("429", "503"):
-                responses[code]["headers"] = {
-                    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
-                }
+            add_error_response(responses, code, media_types)
         return responses
+
+
+def add_error_response(responses, code, media_types):
+    """The error `code` in every media type the view renders (unless the view declares its own)."""
+    description, schema = ERRORS[code]
+    responses.setdefault(
+        code,
+        {
+            "description": description,
+            "content": {m: {"schema": CSV if m == "text/csv" else schema} for m in media_types},
+        },
+    )
+    if code in ("429", "503"):
+        responses[code]["headers"] = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
 
 def header(name):
