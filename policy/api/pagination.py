@@ -79,6 +79,16 @@ class Rows:
         return list(rows.order_by(*self.ordering()).values(*self.columns))
 
 
+CURSOR_PARAMETER = {
+    "name": "cursor",
+    "required": False,
+    "in": "query",
+    "description": "Keyset pagination: empty for the first page, then the cursor of a `next`/`previous` "
+    "link. Pages cost the same at any depth. Not with `page`.",
+    "schema": {"type": "string"},
+}
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
@@ -86,7 +96,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         "A page number from 1, or `last`. A page that would skip more than 10,000 rows (MAX_PAGE_OFFSET) "
         "is a 400 saying how to reach it: on a list, `cursor=`."
     )
-    cursor_query_param = "cursor"
+    cursor_query_param = CURSOR_PARAMETER["name"]
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -157,15 +167,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         if getattr(view, "action", None) != "list":  # history and the timeline page by number only
             return super().get_schema_operation_parameters(view)
-        cursor = {
-            "name": self.cursor_query_param,
-            "required": False,
-            "in": "query",
-            "description": "Keyset pagination: empty for the first page, then the cursor of a `next`/`previous` "
-            "link. Pages cost the same at any depth. Not with `page`.",
-            "schema": {"type": "string"},
-        }
-        return [*super().get_schema_operation_parameters(view), cursor]
+        return [*super().get_schema_operation_parameters(view), CURSOR_PARAMETER]
 
 
 def reconciled(count, offset, rows, more):
