@@ -13,14 +13,17 @@
 - **The OpenAPI schema**, generated in a few hundred milliseconds, for an hour (policy.api.urls).
 - **The landing page** (`/`), the same for every visitor, rendered once per data version
   (policy.web.views.home): at a million records drawing it takes most of a second.
-- In each process, not here: compiled read plans and the SQL of a detail by slug
-  (policy.api.reading), which depend on the code only; and the SQL of recent timeline pages
-  (policy.api.timeline), keyed by the data version like the counts.
+- In each process, not in the shared cache: the caches listed in PROCESS_CACHES below, each
+  bounded (an LRU, or keyed only by shapes the code chooses), with its invalidation rule.
 """
 
 import contextlib
 import hashlib
+import importlib
+import threading
 import time
+from collections import OrderedDict
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,6 +32,112 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 VERSION_KEY = "policy:data-version"
+
+
+class LRU:
+    """A mapping of at most `size` entries that forgets the least recently used (thread-safe)."""
+
+    def __init__(self, size):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key, default=None):
+        with self.lock:
+            if key not in self.entries:
+                return default
+            self.entries.move_to_end(key)
+            return self.entries[key]
+
+    def __setitem__(self, key, value):
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            if len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def __contains__(self, key):
+        return key in self.entries
+
+    def __len__(self):
+        return len(self.entries)
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+class ProcessCache(NamedTuple):
+    """One cache kept in each process: where it is (`module:attribute`), how many entries it may hold
+    at most, what its key is and what retires an entry."""
+
+    where: str
+    bound: int
+    key: str
+    invalidation: str
+
+    def find(self):
+        module, _, path = self.where.partition(":")
+        found = importlib.import_module(module)
+        for name in path.split("."):
+            found = getattr(found, name)
+        return found
+
+    def size(self):
+        found = self.find()
+        if hasattr(found, "cache_info"):
+            return found.cache_info().currsize
+        return len(found() if callable(found) else found)
+
+
+# Every cache a process keeps. Client-chosen keys only ever meet an LRU; the rest are keyed by shapes
+# the code chooses (record types, routes, databases), so their size is fixed by the code.
+PROCESS_CACHES = (
+    ProcessCache(
+        "policy.api.reading:read_plan", 32, "serializer class (one per record type)", "never: built from the code"
+    ),
+    ProcessCache(
+        "policy.api.history_actions:history_reader",
+        32,
+        "serializer class (one per record type)",
+        "never: built from the code",
+    ),
+    ProcessCache("policy.api.reading:list_path", 64, "URLconf and model (one per record type)", "LRU; code only"),
+    ProcessCache(
+        "policy.api.reading:Prepared.compiled",
+        256,
+        "record type, lookup column, selected columns (the client's `fields=`/`omit=`), database",
+        "LRU; the SQL depends on the code only",
+    ),
+    ProcessCache(
+        "policy.api.timeline:COMPILED",
+        256,
+        "request path, filters, data version, page end and type",
+        "LRU; a write moves the data version on, so a changed page is compiled afresh",
+    ),
+    ProcessCache(
+        "policy.search.sqlite:_fts_indexes",
+        8,
+        "database alias and name (SQLite only)",
+        "cleared after every migrate (post_migrate)",
+    ),
+    ProcessCache(
+        "policy.cache:filterset_form_classes",
+        32,
+        "FilterSet class (one per record type): its form class, built once (policy.filters)",
+        "never: built from the code",
+    ),
+)
+
+
+def filterset_form_classes():
+    from .filters import RecordFilterSet
+
+    classes, pending = [], [RecordFilterSet]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if "form_class" in cls.__dict__:
+            classes.append(cls.form_class)
+    return classes
 
 
 def data_version():

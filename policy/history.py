@@ -13,6 +13,8 @@ from django.dispatch import receiver
 from simple_history.models import HistoricalRecords
 from simple_history.signals import post_create_historical_record
 
+from .adapters.simple_history import resnapshot_m2m
+
 HISTORY_ENTRY = "_history_entry"
 
 
@@ -33,9 +35,7 @@ class RecordHistory(HistoricalRecords):
             self.create_historical_record(instance, "~")
             return
         # Re-snapshot the entry's many-to-many rows from the current state.
-        for field in entry._history_m2m_fields:
-            self.m2m_models[field].objects.filter(history=entry).delete()
-        self.create_historical_record_m2ms(entry, instance)
+        resnapshot_m2m(self, entry, instance)
 
 
 @receiver(post_create_historical_record)

@@ -12,8 +12,10 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.signals import request_started
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.dispatch import receiver
+
+from .adapters.django_db import in_code_transaction
 
 pinned_to_primary = ContextVar("pinned_to_primary", default=False)
 
@@ -25,7 +27,7 @@ def unpin(**kwargs):
 
 def in_transaction(alias=DEFAULT_DB_ALIAS):
     # Transactions a test case wraps every test in do not count: they are not the code's own.
-    return any(not block._from_testcase for block in connections[alias].atomic_blocks)
+    return in_code_transaction(alias)
 
 
 class PrimaryReplicaRouter:

@@ -21,6 +21,7 @@ class ExactEncoder(json.DjangoJSONEncoder):
 
 
 class Serializer(json.Serializer):
-    def _init_options(self):
-        super()._init_options()
-        self.json_kwargs["cls"] = ExactEncoder
+    def serialize(self, queryset, **options):
+        # Options the serializer does not know are the JSON encoder's (Django's own takes `cls` from them).
+        options.setdefault("cls", ExactEncoder)
+        return super().serialize(queryset, **options)

@@ -126,35 +126,57 @@ def test_the_migration_fills_the_arrays_of_existing_records():
     assert stale_arrays() == []
 
 
+def waiting_for_a_lock(cursor, backend, seconds=10):
+    """Poll pg_locks until `backend` waits for a lock it has not been granted (False after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [backend])
+        if cursor.fetchone()[0]:
+            return True
+        time.sleep(0.005)  # a poll's interval, not a guess at how long the other thread takes
+    return False
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_link_changes_to_one_record_both_reach_its_array():
     """Two transactions linking topics to the same statement at once: the second's trigger waits
-    for the first's row lock, then must see the first's committed link, not its own old snapshot."""
+    for the first's row lock, then must see the first's committed link, not its own old snapshot.
+
+    Deterministic: the first commits only once pg_locks shows the second's backend waiting."""
     statement = Statement.objects.order_by("pk").first()
     first_topic, second_topic = Topic.objects.exclude(statements=statement).order_by("pk")[:2]
     linked = threading.Event()
+    second_backend, waited = [], []
+    published = threading.Event()
 
     def first():
         try:
             with transaction.atomic():
                 statement.topics.add(first_topic)  # its trigger updates (and locks) the statement
                 linked.set()
-                time.sleep(0.5)  # while the second's trigger waits for that lock
+                with connection.cursor() as cursor:  # commit only once the second's trigger waits
+                    waited.append(bool(second_backend) and waiting_for_a_lock(cursor, second_backend[0]))
         finally:
             connection.close()
 
     def second():
         try:
-            linked.wait(5)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                second_backend.append(cursor.fetchone()[0])
+            published.set()
+            linked.wait(10)
             with transaction.atomic():
                 Statement.objects.get(pk=statement.pk).topics.add(second_topic)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
+    threads = [threading.Thread(target=second), threading.Thread(target=first)]
+    threads[0].start()
+    published.wait(10)  # the second's backend id, known before the first takes its lock
+    threads[1].start()
     for thread in threads:
         thread.join(30)
+    assert waited == [True], "the second transaction never waited for the first's row lock"
     assert set(statement.topics.values_list("pk", flat=True)) >= {first_topic.pk, second_topic.pk}
     assert stale_arrays() == []

@@ -4,10 +4,17 @@ single-valued one given twice (`page=1&page=2`), which would otherwise silently 
 import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-# Parameters every list understands besides its FilterSet's filters.
-COMMON_PARAMETERS = {"page", "page_size", "cursor", "format", "fields", "omit"}
+# Parameters that choose a page, and those that choose a representation. Every list understands them
+# besides its FilterSet's filters, and none of them changes which records a list counts (pagination).
+PAGE_PARAMETERS = frozenset({"page", "page_size", "cursor"})
+REPRESENTATION_PARAMETERS = frozenset({"format", "fields", "omit"})
+COMMON_PARAMETERS = PAGE_PARAMETERS | REPRESENTATION_PARAMETERS
+# What a detail understands: its representation, and the moment to read it at.
+DETAIL_PARAMETERS = REPRESENTATION_PARAMETERS | {"as_of"}
 
 
 def reject_unknown_parameters(request, known, repeatable=()):
@@ -30,6 +37,21 @@ def repeatable_fields(form_fields):
         for name, field in form_fields.items()
         if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
     }
+
+
+def form_parameters(form_class):
+    """The OpenAPI query parameters of a form's fields (for an endpoint that validates its query with
+    a form): a date, or text; several values (repeat = OR) and fixed choices (not a model's keys)
+    as the field takes them; the field's help text as the description."""
+    parameters = []
+    for name, field in form_class.base_fields.items():
+        many = name in repeatable_fields({name: field})
+        options = {"many": True, "explode": True} if many else {}
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            options["enum"] = [value for value, _ in field.choices]
+        kind = OpenApiTypes.DATE if isinstance(field, forms.DateField) else OpenApiTypes.STR
+        parameters.append(OpenApiParameter(name, kind, description=field.help_text, **options))
+    return parameters
 
 
 class StrictFilterBackend(DjangoFilterBackend):

@@ -11,7 +11,7 @@ Every list answers `{"count", "next", "previous", "results"}`.
   `page_size + 1` rows, and the extra row says whether a next page exists. A cached count that
   missed a write (another process's, or one that bypassed Django) is only a stale number, and
   not even that where the rows prove it wrong (the last page knows exactly how many there are).
-- **Cursors** (`cursor=`, empty for the first page): keyset pagination. `next`/`previous` carry
+- **Cursors** (`cursor=`, empty for the first page): keyset pagination (policy.api.cursors). `next`/`previous` carry
   an opaque cursor holding the boundary row's ordering values, so page 10,000 costs what page
   1 costs (OFFSET must walk every row it skips). Works with any `ordering=`; a search is then
   ordered by that ordering or the default one rather than by rank.
@@ -19,30 +19,21 @@ Every list answers `{"count", "next", "previous", "results"}`.
   to get there cheaply (`deep_page_advice` of what is paged): OFFSET reads every row it skips.
 """
 
-import base64
-import binascii
-import datetime
-import json
 import math
 import re
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
-from django.db import connections
-from django.db.models import Q
-from django.utils.timezone import is_naive, make_aware
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ..cache import cached_count
+from .cursors import CursorPage
+from .filtering import COMMON_PARAMETERS
 
-# Parameters that choose a page or a representation, not which records are counted.
-NOT_COUNTED = {"page", "page_size", "cursor", "format", "fields", "omit"}
 # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
 # Beyond any table (and past what a database's OFFSET, a 64-bit integer, can hold).
@@ -50,9 +41,12 @@ MAX_OFFSET = 2**62
 
 
 def count_key(request):
-    """What a list counts, named by its path and filters: cheaper than compiling the count's SQL."""
+    """What a list counts, named by its path and filters (every parameter but the common ones, which
+    choose a page or a representation): cheaper than compiling the count's SQL."""
     params = request.query_params
-    filters = sorted((name, value) for name in params if name not in NOT_COUNTED for value in params.getlist(name))
+    filters = sorted(
+        (name, value) for name in params if name not in COMMON_PARAMETERS for value in params.getlist(name)
+    )
     return f"{request.path}?{urlencode(filters)}"
 
 
@@ -85,6 +79,16 @@ class Rows:
         return list(rows.order_by(*self.ordering()).values(*self.columns))
 
 
+CURSOR_PARAMETER = {
+    "name": "cursor",
+    "required": False,
+    "in": "query",
+    "description": "Keyset pagination: empty for the first page, then the cursor of a `next`/`previous` "
+    "link. Pages cost the same at any depth. Not with `page`.",
+    "schema": {"type": "string"},
+}
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 1000
@@ -92,7 +96,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         "A page number from 1, or `last`. A page that would skip more than 10,000 rows (MAX_PAGE_OFFSET) "
         "is a 400 saying how to reach it: on a list, `cursor=`."
     )
-    cursor_query_param = "cursor"
+    cursor_query_param = CURSOR_PARAMETER["name"]
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)
@@ -163,15 +167,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def get_schema_operation_parameters(self, view):
         if getattr(view, "action", None) != "list":  # history and the timeline page by number only
             return super().get_schema_operation_parameters(view)
-        cursor = {
-            "name": self.cursor_query_param,
-            "required": False,
-            "in": "query",
-            "description": "Keyset pagination: empty for the first page, then the cursor of a `next`/`previous` "
-            "link. Pages cost the same at any depth. Not with `page`.",
-            "schema": {"type": "string"},
-        }
-        return [*super().get_schema_operation_parameters(view), cursor]
+        return [*super().get_schema_operation_parameters(view), CURSOR_PARAMETER]
 
 
 def reconciled(count, offset, rows, more):
@@ -197,106 +193,3 @@ class Page(DjangoPage):
 
     def previous_page_number(self):
         return self.number - 1
-
-
-def exact(value):
-    """JSON for a boundary value, losing nothing (DjangoJSONEncoder rounds times to milliseconds)."""
-    return str(value) if isinstance(value, Decimal) else value.isoformat()
-
-
-class CursorPage:
-    """One keyset page: rows after (or before) the boundary row a cursor names."""
-
-    def __init__(self, rows, request, paginator):
-        self.request, self.size = request, paginator.get_page_size(request)
-        queryset = rows.queryset
-        self.model = queryset.model
-        self.spec = [(name.lstrip("-"), name.startswith("-")) for name in rows.ordering()]
-        self.signature = [("-" if desc else "") + name for name, desc in self.spec]
-        self.nulls_largest = connections[queryset.db].vendor == "postgresql"
-        direction, boundary = self.decode(request.query_params[paginator.cursor_query_param])
-        spec = self.spec if direction == "after" else [(name, not desc) for name, desc in self.spec]
-        order = [("-" if desc else "") + name for name, desc in spec]
-        fields = [name for name, _ in self.spec]
-        found = []
-        for region in self.regions(spec, boundary):
-            wanted = self.size + 1 - len(found)
-            found += queryset.filter(region).order_by(*order).values(*rows.columns, *fields)[:wanted]
-            if len(found) > self.size:
-                break
-        more = len(found) > self.size
-        found = found[: self.size]
-        if direction == "before":
-            found.reverse()
-        self.rows, self.count = found, rows.count()
-        has_next = more if direction == "after" else boundary is not None
-        has_previous = boundary is not None if direction == "after" else more
-        self.next = self.link("after", found[-1]) if found and has_next else None
-        self.previous = self.link("before", found[0]) if found and has_previous else None
-
-    def regions(self, spec, boundary):
-        """The rows past `boundary`, as conditions to read in turn, each one range of the leading
-        field's index: NULLs sort apart (last or first, by database and direction), and a single
-        `a < x OR a IS NULL OR …` made SQLite sort the whole table rather than walk its index."""
-        if boundary is None:
-            return [Q()]
-        (name, desc), rest = spec[0], spec[1:]
-        value, nulls_after = boundary[0], self.nulls_largest != desc
-        ties = self.beyond(rest, boundary[1:]) if rest else Q(pk__in=[])
-        if value is None:
-            nulls = Q(**{f"{name}__isnull": True}) & ties
-            return [nulls] if nulls_after else [nulls, Q(**{f"{name}__isnull": False})]
-        values = Q(**{f"{name}__{'lte' if desc else 'gte'}": value}) & ~(Q(**{name: value}) & ~ties)
-        return [values, Q(**{f"{name}__isnull": True})] if nulls_after else [values]
-
-    def beyond(self, spec, boundary):
-        """Rows strictly past `boundary` in `spec` order, NULLs placed where the database sorts them."""
-        (name, desc), *rest = spec
-        value = boundary[0]
-        nulls_after = self.nulls_largest != desc
-        if value is None:
-            past = Q(pk__in=[]) if nulls_after else Q(**{f"{name}__isnull": False})
-            equal = Q(**{f"{name}__isnull": True})
-        else:
-            past = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
-            if nulls_after:
-                past |= Q(**{f"{name}__isnull": True})
-            equal = Q(**{name: value})
-        return past | (equal & self.beyond(rest, boundary[1:])) if rest else past
-
-    def link(self, direction, row):
-        values = [row[name] for name, _ in self.spec]
-        payload = json.dumps({"d": direction, "o": self.signature, "v": values}, default=exact)
-        token = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
-        url = remove_query_param(self.request.build_absolute_uri(), "page")
-        return replace_query_param(url, "cursor", token)
-
-    def decode(self, token):
-        if not token:
-            return "after", None
-        invalid = ValidationError({"cursor": ["Invalid cursor: use the `next` or `previous` link of a list page."]})
-        try:
-            data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            direction, signature, values = data["d"], data["o"], data["v"]
-        except (ValueError, TypeError, KeyError, binascii.Error, RecursionError):  # "[[[[…": too deep for json
-            raise invalid from None
-        if signature != self.signature:
-            raise ValidationError({"cursor": ["This cursor belongs to another ordering: start again with cursor=."]})
-        if direction not in ("after", "before") or not isinstance(values, list) or len(values) != len(self.spec):
-            raise invalid
-        try:
-            fields = [self.model._meta.pk if n == "pk" else self.model._meta.get_field(n) for n, _ in self.spec]
-            return direction, [None if v is None else boundary(f, v) for f, v in zip(fields, values, strict=True)]
-        except Exception:  # a tampered value of the wrong type, or out of range
-            raise invalid from None
-
-
-def boundary(field, value):
-    """A cursor's value for `field`, as the database will compare it; a date-time in UTC (one that
-    overflows there, like 9999-12-31T23:59:59-23:59, is refused here rather than in the query)."""
-    value = field.to_python(value)
-    if isinstance(value, datetime.datetime):
-        value = (make_aware(value) if is_naive(value) else value).astimezone(datetime.UTC)
-    elif isinstance(value, Decimal) and not value.is_finite():
-        raise ValueError(value)
-    return value

@@ -6,24 +6,26 @@ into the columns to select and a few queries for many-to-many data, so a page co
 one query for its rows plus one per many-valued field asked for — no model
 instances, no field-by-field serialisation. (Stock DRF with nested serializers and
 prefetching measured 5–10× slower than plain SQL + orjson on a 100-row page.)
+The fields' readers are in policy.api.readers; the viewset's reads (sparse fields, lists,
+details) in policy.api.reads.
 """
 
-from decimal import Decimal
 from functools import lru_cache, partial
 
 from django.db import connections, router
 from django.urls import get_urlconf, reverse
 from rest_framework import serializers
 
-from .fields import CompactRelatedField, key_field, label_field
+from ..adapters.django_orm import row_converters
+from ..cache import LRU
+from .fields import CompactRelatedField
+from .readers import ROW_ID, Column, Compact, CompactMany, Url, plain, represented_cell
 from .renderers import flat
 
-ROW_ID = "id"
+__all__ = ["ROW_ID", "Compact", "CompactMany", "Prepared", "ReadPlan", "ResourceUrls", "Url", "plain", "read_plan"]
 
-
-def plain(value):
-    # orjson renders dates natively; decimals become strings, as DRF renders them.
-    return str(value) if isinstance(value, Decimal) else value
+# Read plans are keyed by serializer class: one per record type, chosen by the code, never by a client.
+RECORD_TYPES = 32
 
 
 class ResourceUrls:
@@ -50,23 +52,26 @@ def list_path(urlconf, model_name):
 
 class Prepared:
     """`.values()` rows of a record type by one text column (a detail by slug or code), with the SQL
-    compiled once per shape: building and compiling the query cost more than running it."""
+    compiled once per shape: building and compiling the query cost more than running it.
 
-    compiled = {}
+    A shape's columns follow the client's `fields=`/`omit=`, so the compiled shapes are an LRU
+    (policy.cache lists it): the common shapes stay, the rest cannot grow the process."""
+
+    compiled = LRU(256)
 
     @classmethod
     def rows(cls, model, field, value, columns):
         using = router.db_for_read(model)
         key = (model, field, tuple(columns), using)
-        if key not in cls.compiled:
+        compiled = cls.compiled.get(key)
+        if compiled is None:
             queryset = model._default_manager.using(using).filter(**{field: value}).values(*columns)
             compiler = queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
             if list(params) != [value]:  # not the one-parameter shape this is for
                 return list(queryset)
-            converters = compiler.get_converters([expression for expression, _, _ in compiler.select])
-            cls.compiled[key] = sql, [(position, *found) for position, found in converters.items()]
-        sql, converters = cls.compiled[key]
+            compiled = cls.compiled[key] = sql, row_converters(compiler)
+        sql, converters = compiled
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, [value])
@@ -81,111 +86,8 @@ class Prepared:
         return rows
 
 
-class Column:
-    many = False
-
-    def __init__(self, source):
-        self.columns = [source]
-        self.source = source
-
-    def value(self, row, urls):
-        return plain(row[self.source])
-
-    def cell(self, row, urls):
-        return flat(plain(row[self.source]))
-
-
-class Url(Column):
-    def __init__(self, model):
-        self.model = model
-        super().__init__(key_field(model))
-
-    def value(self, row, urls):
-        return urls.detail(self.model, row[self.source])
-
-    cell = value
-
-
-class Compact:
-    """A foreign key, read as {key, label, url} from two joined columns."""
-
-    many = False
-
-    def __init__(self, source, model):
-        self.model = model
-        self.source = source
-        self.key, self.label = key_field(model), label_field(model)
-        self.key_column, self.label_column = f"{source}__{self.key}", f"{source}__{self.label}"
-        self.columns = [self.key_column, self.label_column]
-
-    def compact(self, key, label, urls):
-        return {self.key: key, self.label: label, "url": urls.detail(self.model, key)}
-
-    def value(self, row, urls):
-        key = row[self.key_column]
-        return None if key is None else self.compact(key, row[self.label_column], urls)
-
-    def cell(self, row, urls):
-        key = row[self.key_column]
-        return "" if key is None else key
-
-
-class CompactMany(Compact):
-    """A many-to-many relation, read with one query over its through table for a whole page."""
-
-    many = True
-    columns = ()
-
-    def __init__(self, model_field):
-        self.field_name = model_field.name
-        self.through = model_field.remote_field.through
-        self.owner_column = f"{model_field.m2m_field_name()}_id"
-        self.target_column = f"{model_field.m2m_reverse_field_name()}_id"
-        super().__init__(model_field.m2m_reverse_field_name(), model_field.related_model)
-        self.columns = ()
-
-    def fetch(self, ids, urls):
-        by_owner = {}
-        for owner, key, label in self.links(ids):
-            by_owner.setdefault(owner, []).append(self.compact(key, label, urls))
-        return by_owner
-
-    def fetch_cells(self, ids):
-        """{owner: "key;key"}: the CSV cell for each record."""
-        keys = {}
-        for owner, key, _ in self.links(ids):
-            keys.setdefault(owner, []).append(key)
-        return {owner: ";".join(found) for owner, found in keys.items()}
-
-    def links(self, ids):
-        if not ids:
-            return []
-        connection = connections[router.db_for_read(self.through)]
-        with connection.cursor() as cursor:
-            cursor.execute(*self.sql(connection, ids))
-            return cursor.fetchall()
-
-    def sql(self, connection, ids):
-        """The page's links as plain SQL: the same query the ORM would build, without building it
-        for every page (it was a third of a list request's time). Keys and labels are text."""
-        qn = connection.ops.quote_name
-        link, target = qn(self.through._meta.db_table), self.model._meta
-        owner = f"l.{qn(self.owner_column)}"
-        key, label = (f"t.{qn(target.get_field(name).column)}" for name in (self.key, self.label))
-        if connection.vendor == "postgresql":
-            where, params = f"{owner} = ANY(%s)", [list(ids)]
-        else:
-            where, params = f"{owner} IN ({', '.join(['%s'] * len(ids))})", list(ids)
-        sql = (
-            f"SELECT {owner}, {key}, {label} FROM {link} l "
-            f"JOIN {qn(target.db_table)} t ON t.{qn(target.pk.column)} = l.{qn(self.target_column)} "
-            f"WHERE {where} ORDER BY {owner}, {key}"
-        )
-        return sql, params
-
-
 class ReadPlan:
-    """Compiled once per serializer class; see the module docstring."""
+    """Compiled once per serializer class (`read_plan`); see the module docstring."""
 
     def __init__(self, serializer_class):
         serializer = serializer_class()
@@ -212,18 +114,32 @@ class ReadPlan:
             columns.extend(c for c in self.readers[name].columns if c not in columns)
         return columns
 
-    def represent(self, rows, names, request):
-        """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order."""
-        urls = ResourceUrls(request)
+    def plan(self, rows, names, urls, cells):
+        """(name, read a row's value, or None and the page's values by owner) per field: the one plan
+        behind both representations (`cells=False`) and CSV rows (`cells=True`)."""
         ids = [row[ROW_ID] for row in rows]
         plan = []
         for name in names:
             reader = self.readers[name]
-            plan.append((name, reader, reader.fetch(ids, urls) if reader.many else None))
+            if not reader.many:
+                read = (getattr(reader, "cell", None) or partial(represented_cell, reader)) if cells else reader.value
+                plan.append((name, read, None))
+            elif not cells:
+                plan.append((name, None, reader.fetch(ids, urls)))
+            elif hasattr(reader, "fetch_cells"):
+                plan.append((name, None, reader.fetch_cells(ids)))
+            else:
+                plan.append((name, None, {owner: flat(items) for owner, items in reader.fetch(ids, urls).items()}))
+        return plan
+
+    def represent(self, rows, names, request):
+        """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order."""
+        urls = ResourceUrls(request)
+        plan = self.plan(rows, names, urls, cells=False)
         return [
             {
-                name: reader.value(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], [])
-                for name, reader, by_owner in plan
+                name: read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], [])
+                for name, read, by_owner in plan
             }
             for row in rows
         ]
@@ -235,21 +151,14 @@ class ReadPlan:
         """CSV rows for `rows`: each cell what renderers.flat makes of the representation — related
         records as their keys — computed without building the representation first."""
         urls = ResourceUrls(request)
-        ids = [row[ROW_ID] for row in rows]
-        plan = []
-        for name in names:
-            reader = self.readers[name]
-            if not reader.many:
-                plan.append((getattr(reader, "cell", None) or partial(represented_cell, reader), None))
-            elif hasattr(reader, "fetch_cells"):
-                plan.append((None, reader.fetch_cells(ids)))
-            else:
-                plan.append((None, {owner: flat(items) for owner, items in reader.fetch(ids, urls).items()}))
+        plan = self.plan(rows, names, urls, cells=True)
         return [
-            [cell(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], "") for cell, by_owner in plan]
+            [read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], "") for _, read, by_owner in plan]
             for row in rows
         ]
 
 
-def represented_cell(reader, row, urls):
-    return flat(reader.value(row, urls))
+@lru_cache(maxsize=RECORD_TYPES)
+def read_plan(serializer_class):
+    """The read plan of a serializer class, compiled once."""
+    return ReadPlan(serializer_class)

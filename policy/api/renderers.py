@@ -54,13 +54,14 @@ def spreadsheet_safe(cell):
 
 
 def safe_rows(rows):
-    """Every CSV row the API writes passes here (streamed lists and rendered pages alike)."""
+    """Every CSV row the API writes passes here (CSVRenderer.stream: streamed lists and pages alike)."""
     return ([spreadsheet_safe(cell) for cell in row] for row in rows)
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """One row per record. Unpaginated lists are streamed by the view; this renders
-    a requested page, a single record, or an error (as `field,message` rows)."""
+    """One row per record, written by `stream` alone: a whole list a chunk of rows at a time (the
+    view streams it: policy.api.reads), or at once a page, a single record, or an error (as
+    `field,message` rows)."""
 
     media_type = "text/csv"
     format = "csv"
@@ -82,11 +83,20 @@ class CSVRenderer(renderers.BaseRenderer):
         # An empty page still has its header row (an empty body would also lose its Content-Type).
         view = (renderer_context or {}).get("view")
         names = list(rows[0]) if rows else getattr(view, "csv_header", lambda: [])()
+        cells = ([flat(row.get(name)) for name in names] for row in rows)
+        return "".join(self.stream(names, [cells])).encode("utf-8")
+
+    def stream(self, names, chunks):
+        """The CSV text of a header row and then each chunk of rows (lists of cells), a chunk at a time."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(names)
-        writer.writerows(safe_rows([flat(row.get(name)) for name in names] for row in rows))
-        return buffer.getvalue().encode("utf-8")
+        for chunk in chunks:
+            writer.writerows(safe_rows(chunk))
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
 
 
 class ContentNegotiation(negotiation.DefaultContentNegotiation):

@@ -1,11 +1,12 @@
 """OpenAPI: related records are written as a key but read as a compact object; every operation
 documents the errors, headers and formats it really answers with (see `AutoSchema`)."""
 
-from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
+
+from ..adapters.drf_spectacular import AdaptedAutoSchema
 
 
 class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -62,7 +63,7 @@ PRECONDITIONS = {
 }
 
 
-class AutoSchema(openapi.AutoSchema):
+class AutoSchema(AdaptedAutoSchema):
     """drf-spectacular's schema plus what our views really answer: errors, `ETag`s, CSV as text,
     and anonymous reads."""
 
@@ -90,8 +91,7 @@ class AutoSchema(openapi.AutoSchema):
             parameters.append(header("If-None-Match"))
         return parameters
 
-    def _get_parameters(self):
-        parameters = super()._get_parameters()
+    def adjust_parameters(self, parameters):
         for parameter in parameters:
             # An empty optional parameter is no filter (as HTML forms send it); paging and as_of refuse it.
             if parameter["in"] == "query" and parameter["name"] not in STRICT_PARAMETERS:
@@ -128,8 +128,7 @@ class AutoSchema(openapi.AutoSchema):
             codes.add("503")
         return sorted(codes)
 
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
+    def adjust_response_bodies(self, responses, direction):
         media_types = self.map_renderers("media_type")
         for response in responses.values():
             if "text/csv" in response.get("content", {}):
@@ -145,19 +144,22 @@ class AutoSchema(openapi.AutoSchema):
                 ETag=ETAG, Location={"description": "The new record's URL.", "schema": {"type": "string"}}
             )
         for code in self.error_codes():
-            description, schema = ERRORS[code]
-            responses.setdefault(
-                code,
-                {
-                    "description": description,
-                    "content": {m: {"schema": CSV if m == "text/csv" else schema} for m in media_types},
-                },
-            )
-            if code in ("429", "503"):
-                responses[code]["headers"] = {
-                    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
-                }
+            add_error_response(responses, code, media_types)
         return responses
+
+
+def add_error_response(responses, code, media_types):
+    """The error `code` in every media type the view renders (unless the view declares its own)."""
+    description, schema = ERRORS[code]
+    responses.setdefault(
+        code,
+        {
+            "description": description,
+            "content": {m: {"schema": CSV if m == "text/csv" else schema} for m in media_types},
+        },
+    )
+    if code in ("429", "503"):
+        responses[code]["headers"] = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
 
 
 def header(name):

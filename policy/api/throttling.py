@@ -81,14 +81,16 @@ def submitted_username(request):
 
 
 @contextlib.contextmanager
-def sign_in_lock(cache):
+def sign_in_lock(alias):
     """Around a sign-in count's read and write: exclusive across the server's processes when the
-    count is kept in files (Redis, where it is shared anyway, needs no lock here)."""
-    if not isinstance(cache, FileBasedCache):
+    count is kept in files (Redis, where it is shared anyway, needs no lock here). The lock file is
+    in the cache's own directory, as its settings name it (not the backend's private `_dir`)."""
+    if not isinstance(caches[alias], FileBasedCache):
         yield
         return
-    os.makedirs(cache._dir, mode=0o700, exist_ok=True)
-    with open(os.path.join(cache._dir, "lock"), "a") as lock:
+    directory = os.path.abspath(settings.CACHES[alias]["LOCATION"])
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    with open(os.path.join(directory, "lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -98,15 +100,16 @@ class SignInThrottle(SettingsRate, throttling.SimpleRateThrottle):
     (settings.CACHES), so five gunicorn workers do not allow five times the rate."""
 
     scope = "login"
+    cache_alias = "sign_in"
 
     @property
     def cache(self):
-        return caches["sign_in"]
+        return caches[self.cache_alias]
 
     def allow_request(self, request, view):
         if self.rate is None:
             return True
-        with sign_in_lock(self.cache):
+        with sign_in_lock(self.cache_alias):
             return super().allow_request(request, view)
 
 

@@ -15,8 +15,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Substr
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
@@ -26,7 +25,7 @@ from .. import records
 from ..cache import cached_count, counts_are_shareable, data_version
 from ..filters import ISO_DATE, KeyMultipleChoiceField, related_condition
 from ..models import Actor, Country, Topic
-from .filtering import reject_unknown_parameters, repeatable_fields
+from .filtering import form_parameters, reject_unknown_parameters, repeatable_fields
 from .reading import ResourceUrls
 
 TITLE_LENGTH = 200
@@ -37,13 +36,31 @@ TYPES = records.ON_TIMELINE
 
 
 class TimelineQuery(forms.Form):
-    date_after = forms.DateField(required=False, input_formats=ISO_DATE)
-    date_before = forms.DateField(required=False, input_formats=ISO_DATE)
-    type = forms.MultipleChoiceField(choices=[(name, name) for name in TYPES], required=False)
-    country = KeyMultipleChoiceField(queryset=Country.objects.all(), to_field_name="code", required=False)
-    actor = KeyMultipleChoiceField(queryset=Actor.objects.all(), to_field_name="slug", required=False)
-    topic = KeyMultipleChoiceField(queryset=Topic.objects.all(), to_field_name="slug", required=False)
-    ordering = forms.ChoiceField(choices=[("date", "date"), ("-date", "-date")], required=False)
+    """The timeline's parameters, declared once: the view validates with it and the schema lists it."""
+
+    date_after = forms.DateField(
+        required=False, input_formats=ISO_DATE, help_text="On or after this date (YYYY-MM-DD)."
+    )
+    date_before = forms.DateField(
+        required=False, input_formats=ISO_DATE, help_text="On or before this date (YYYY-MM-DD)."
+    )
+    type = forms.MultipleChoiceField(
+        choices=[(name, name) for name in TYPES], required=False, help_text="Repeat for OR."
+    )
+    country = KeyMultipleChoiceField(
+        queryset=Country.objects.all(), to_field_name="code", required=False, help_text="Country code; repeat for OR."
+    )
+    actor = KeyMultipleChoiceField(
+        queryset=Actor.objects.all(), to_field_name="slug", required=False, help_text="Actor slug; repeat for OR."
+    )
+    topic = KeyMultipleChoiceField(
+        queryset=Topic.objects.all(), to_field_name="slug", required=False, help_text="Topic slug; repeat for OR."
+    )
+    ordering = forms.ChoiceField(
+        choices=[("date", "date"), ("-date", "-date")],
+        required=False,
+        help_text="Chronological (default) or reverse.",
+    )
 
 
 TIMELINE_QUERY = {"page", "page_size", "format", *TimelineQuery.base_fields}
@@ -147,17 +164,7 @@ def type_queryset(name, spec, query):
     )
 
 
-TIMELINE_PARAMETERS = [
-    OpenApiParameter("date_after", OpenApiTypes.DATE, description="On or after this date (YYYY-MM-DD)."),
-    OpenApiParameter("date_before", OpenApiTypes.DATE, description="On or before this date (YYYY-MM-DD)."),
-    OpenApiParameter("type", OpenApiTypes.STR, enum=list(TYPES), many=True, explode=True, description="Repeat for OR."),
-    OpenApiParameter("country", OpenApiTypes.STR, many=True, explode=True, description="Country code; repeat for OR."),
-    OpenApiParameter("actor", OpenApiTypes.STR, many=True, explode=True, description="Actor slug; repeat for OR."),
-    OpenApiParameter("topic", OpenApiTypes.STR, many=True, explode=True, description="Topic slug; repeat for OR."),
-    OpenApiParameter(
-        "ordering", OpenApiTypes.STR, enum=["date", "-date"], description="Chronological (default) or reverse."
-    ),
-]
+TIMELINE_PARAMETERS = form_parameters(TimelineQuery)
 
 TIMELINE_ITEM = inline_serializer(
     "TimelineItem",
@@ -191,11 +198,7 @@ class TimelineView(APIView):
 
     @extend_schema(parameters=TIMELINE_PARAMETERS, responses=TIMELINE_ITEM)
     def get(self, request):
-        reject_unknown_parameters(
-            request,
-            {"page", "page_size", "format", *TimelineQuery.base_fields},
-            repeatable_fields(TimelineQuery.base_fields),
-        )
+        reject_unknown_parameters(request, TIMELINE_QUERY, repeatable_fields(TimelineQuery.base_fields))
         form = TimelineQuery(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors)

@@ -1,0 +1,63 @@
+"""Versions: every detail carries an ETag; `If-Match` guards writes, `If-None-Match` saves reads.
+
+Headers are parsed and compared by Django's own helpers (django.utils.cache). A write's `If-Match`
+is checked with the record's row locked (policy.api.writes), so the check and the write are atomic.
+"""
+
+import hashlib
+
+from django.utils.cache import get_conditional_response, parse_etags, patch_vary_headers
+from rest_framework import status
+from rest_framework.response import Response
+
+from .exceptions import PreconditionFailed
+
+# Columns an ETag is computed from, read alongside whatever fields a detail asks for.
+VERSION = ("id", "updated_at")
+
+
+def etag_of(model, pk, moment):
+    """A strong ETag naming one version of a record: its id and last write, hashed (no extra query)."""
+    version = f"{model._meta.label}:{pk}:{moment.isoformat()}"
+    return f'"{hashlib.sha256(version.encode()).hexdigest()[:32]}"'
+
+
+def if_match_passes(header, etag):
+    """Strong comparison, as Django's get_conditional_response makes it; but a header naming no valid
+    tag (empty, unquoted) names no version, so it fails rather than being ignored."""
+    tags = parse_etags(header)
+    return tags == ["*"] or etag in tags
+
+
+class Versions:
+    """ETags for a viewset's details, and its answers to conditional requests."""
+
+    def get_etag(self, pk, updated_at):
+        return etag_of(self.model, pk, updated_at)
+
+    def check_preconditions(self, instance):
+        """`If-Match` must name the current version, or the write is refused with 412.
+
+        Called with the record's row locked (see `get_object`), so no other write can slip in
+        between this check and ours.
+        """
+        header = self.request.headers.get("If-Match")
+        if header is not None and not if_match_passes(header, self.get_etag(instance.pk, instance.updated_at)):
+            raise PreconditionFailed(
+                "The record has changed since you read it (If-Match does not name its current ETag): "
+                "read it again, reapply your change, and send the new ETag."
+            )
+
+    def versioned(self, response, etag):
+        response["ETag"] = etag
+        patch_vary_headers(response, ["Accept"])  # one version, JSON or CSV
+        return response
+
+    def not_modified(self, etag):
+        """A 304 when `If-None-Match` names this version (weak comparison; GET and HEAD), else None."""
+        if "If-None-Match" not in self.request.headers:
+            return None
+        answer = get_conditional_response(self.request, etag=etag)
+        if answer is None or answer.status_code != status.HTTP_304_NOT_MODIFIED:
+            return None  # reads answer If-None-Match only: a failed If-Match on a read is not a 412
+        return self.versioned(Response(status=status.HTTP_304_NOT_MODIFIED), etag)

@@ -1,0 +1,112 @@
+"""A viewset's reads, orchestrated over its read plan (policy.api.reading): the fields a request asks
+for (`fields=`, `omit=`), lists (a page, or the whole list streamed as CSV) and details."""
+
+import itertools
+
+from django.http import StreamingHttpResponse
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from . import exports
+from .conditional import VERSION
+from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
+from .history import parse_as_of
+from .pagination import Rows
+from .reading import Prepared, read_plan
+from .serializers import HistoryEntrySerializer
+
+CSV_CHUNK = 2000
+
+
+def sparse_fields(available, params):
+    """The names of `available` a request's `fields=` or `omit=` leaves (a 400 naming unknown ones)."""
+    names = available
+    errors = {}
+    if params.get("fields") and params.get("omit"):  # `fields=slug&omit=slug` would be empty objects
+        raise ValidationError({"omit": ["Use either fields or omit, not both."]})
+    for param in ("fields", "omit"):
+        # Exact names: `fields=,,` or `fields=slug, title` is a mistake, as the schema's enum says.
+        requested = params[param].split(",") if params.get(param) else []
+        unknown = [name for name in requested if name not in available]
+        if unknown:
+            listed = ", ".join(f"“{name}”" for name in unknown)
+            errors[param] = [f"Unknown field(s): {listed}. Available: {', '.join(available)}."]
+        elif requested and param == "fields":
+            names = [name for name in available if name in requested]
+        elif requested:
+            names = [name for name in names if name not in requested]
+    if errors:
+        raise ValidationError(errors)
+    return names
+
+
+class Reads:
+    @property
+    def plan(self):
+        return read_plan(self.serializer_class)
+
+    def field_names(self, detail):
+        """The representation's fields, narrowed by `fields=` and `omit=`."""
+        return sparse_fields(self.plan.detail_names if detail else self.plan.list_names, self.request.query_params)
+
+    def list(self, request, *args, **kwargs):
+        names = self.field_names(detail=False)
+        queryset, columns = self.filter_queryset(self.get_queryset()), self.plan.columns(names)
+        if request.accepted_renderer.format == "csv" and not PAGE_PARAMETERS & set(request.query_params):
+            return self.whole_list_csv(queryset.values(*columns), names)
+        # Counted without joins, paged by primary key first (policy.api.pagination).
+        page = self.paginate_queryset(Rows(queryset, columns))
+        return self.get_paginated_response(self.plan.represent(page, names, request))
+
+    def retrieve(self, request, *args, **kwargs):
+        reject_unknown_parameters(request, DETAIL_PARAMETERS)
+        if "as_of" in request.query_params:
+            return self.retrieve_as_of(parse_as_of(request.query_params["as_of"]))
+        lookup = {self.lookup_field: self.get_lookup_value()}
+        self.field_names(detail=True)  # a malformed `fields`/`omit` is a 400 before an unchanged record is a 304
+        if "If-None-Match" in request.headers:  # one cheap query may spare the whole representation
+            row = self.model.objects.filter(**lookup).values(*VERSION).first()
+            unchanged = row and self.not_modified(self.get_etag(row["id"], row["updated_at"]))
+            if unchanged:
+                return unchanged
+        return self.detail_response(**lookup)
+
+    def read_one(self, **lookup):
+        """The record's representation and the row it was read from (with its version columns)."""
+        names = self.field_names(detail=True)
+        columns = self.plan.columns(names)
+        columns += [column for column in VERSION if column not in columns]
+        ((field, value),) = lookup.items()
+        if field == self.lookup_field and isinstance(value, str):
+            rows = Prepared.rows(self.model, field, value, columns)  # the detail's hot path
+        else:
+            rows = list(self.model.objects.filter(**lookup).values(*columns))
+        if not rows:
+            raise NotFound(
+                f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs.get(self.lookup_field)}”."
+            )
+        return self.plan.represent(rows, names, self.request)[0], rows[0]
+
+    def detail_response(self, status=200, headers=None, **lookup):
+        data, row = self.read_one(**lookup)
+        response = Response(data, status=status, headers=headers)
+        return self.versioned(response, self.get_etag(row["id"], row["updated_at"]))
+
+    def csv_header(self):
+        """The columns of a CSV page, for one that has no rows."""
+        return self.field_names(detail=False) if self.action == "list" else list(HistoryEntrySerializer().fields)
+
+    def whole_list_csv(self, queryset, names):
+        """The whole filtered list, streamed a chunk of rows at a time so memory stays flat at any size."""
+
+        def chunks():
+            rows = queryset.iterator(chunk_size=CSV_CHUNK)
+            while chunk := list(itertools.islice(rows, CSV_CHUNK)):
+                # Cells straight from the rows (ReadPlan.cells): no representation built to be flattened.
+                yield self.plan.cells(chunk, names, self.request)
+
+        text = self.request.accepted_renderer.stream(names, chunks())
+        # A slot (or 429) and a write timeout, so stalled exports cannot hold every worker (exports.py).
+        response = StreamingHttpResponse(exports.bounded(self.request, text), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        return response
