@@ -29,6 +29,26 @@ def test_a_page_past_the_offset_limit_points_to_the_cursor(db, max_offset):
     assert api.get(STATEMENTS, {"cursor": "", "page_size": 5}).status_code == 200
 
 
+@pytest.mark.parametrize("ordering", [None, "-said_on,slug"])
+def test_following_next_from_page_one_reaches_every_row(db, max_offset, ordering):
+    """Found by a stranger: the deepest numbered page's `next` named the next page number, which was
+    refused. It goes on by cursor instead, so a script following `next` reads every row once."""
+    params = {"page_size": 4, "fields": "slug", **({"ordering": ordering} if ordering else {})}
+    api, url, slugs, pages = APIClient(), STATEMENTS, [], 0
+    response = api.get(url, params)
+    while True:
+        assert response.status_code == 200, response.content
+        body = response.json()
+        slugs += [row["slug"] for row in body["results"]]
+        pages += 1
+        if not body["next"]:
+            break
+        response = api.get(body["next"])
+    everything = api.get(STATEMENTS, {**params, "page_size": 1000}).json()["results"]
+    assert slugs == [row["slug"] for row in everything]
+    assert pages == -(-len(everything) // 4) and pages > 4  # past the deepest numbered page (3)
+
+
 def test_the_last_page_counts_as_deep_too(db, max_offset):
     response = APIClient().get(STATEMENTS, {"page": "last", "page_size": 2})
     assert response.status_code == 400 and "cursor=" in response.json()["page"][0]

@@ -20,6 +20,23 @@ def exact(value):
     return str(value) if isinstance(value, Decimal) else value.isoformat()
 
 
+def cursor_link(request, signature, direction, values):
+    """This request's URL, moved to the keyset page `direction` of the row whose ordering values are `values`."""
+    payload = json.dumps({"d": direction, "o": signature, "v": values}, default=exact)
+    token = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    url = remove_query_param(request.build_absolute_uri(), "page")
+    return replace_query_param(url, "cursor", token)
+
+
+def continuing_link(rows, request, row_id):
+    """The keyset page after the row `row_id` of `rows`: where a numbered list's pages stop
+    (MAX_PAGE_OFFSET), its last page's `next` goes on by cursor instead of to a page it refuses."""
+    signature = rows.ordering()
+    fields = [name.lstrip("-") for name in signature]
+    boundary = rows.queryset.model._default_manager.using(rows.queryset.db).filter(pk=row_id).values(*fields).get()
+    return cursor_link(request, signature, "after", [boundary[name] for name in fields])
+
+
 class CursorPage:
     """One keyset page: rows after (or before) the boundary row a cursor names."""
 
@@ -81,11 +98,7 @@ class CursorPage:
         return past | (equal & self.beyond(rest, boundary[1:])) if rest else past
 
     def link(self, direction, row):
-        values = [row[name] for name, _ in self.spec]
-        payload = json.dumps({"d": direction, "o": self.signature, "v": values}, default=exact)
-        token = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
-        url = remove_query_param(self.request.build_absolute_uri(), "page")
-        return replace_query_param(url, "cursor", token)
+        return cursor_link(self.request, self.signature, direction, [row[name] for name, _ in self.spec])
 
     def decode(self, token):
         if not token:

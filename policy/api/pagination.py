@@ -31,8 +31,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from ..cache import cached_count
-from .cursors import CursorPage
+from .cursors import CursorPage, continuing_link
 from .filtering import COMMON_PARAMETERS
+from .readers import ROW_ID
 
 # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
@@ -133,9 +134,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
             raise NotFound(self.invalid_page_message)
         paginator = Paginator([], size)
         paginator.count = reconciled(queryset.count(), offset, rows, more)
-        self.page = Page(rows, number, paginator, more)
+        self.page, self.rows = Page(rows, number, paginator, more), queryset
         self.display_page_controls = self.template is not None and (more or number > 1)
         return rows
+
+    def get_next_link(self):
+        # The page after the deepest numbered one goes on by cursor: a `next` link is never refused.
+        beyond = self.page.number * self.page.paginator.per_page > settings.MAX_PAGE_OFFSET
+        if beyond and self.page.has_next() and isinstance(self.rows, Rows):
+            return continuing_link(self.rows, self.request, self.page.object_list[-1][ROW_ID])
+        return super().get_next_link()
 
     def refuse_deep_page(self, queryset, offset):
         """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
