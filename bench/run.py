@@ -18,7 +18,6 @@ import io
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import time
 from pathlib import Path
 
 from . import data
+from .serve import free_port, production_env
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -50,28 +50,15 @@ end
 
 
 def server_env(url):
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DJANGO_ENV": "production",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "THROTTLE_ANON": "off",
-        "THROTTLE_USER": "off",
-        "THROTTLE_EXPENSIVE": "off",
-        "EXPORTS_PER_CLIENT": "0",  # every request comes from one address: wrk's
-        "LOG_LEVEL": "ERROR",
-    }
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return production_env(
+        url,
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        THROTTLE_ANON="off",
+        THROTTLE_USER="off",
+        THROTTLE_EXPENSIVE="off",
+        EXPORTS_PER_CLIENT="0",  # every request comes from one address: wrk's
+        LOG_LEVEL="ERROR",
+    )
 
 
 PORT = free_port()

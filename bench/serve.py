@@ -12,6 +12,23 @@ from pathlib import Path
 from . import data
 
 
+def production_env(url, **overrides):
+    """The environment of a production server of this project on 127.0.0.1, over the database at `url`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "policy.settings",
+        "DJANGO_ENV": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "LOG_LEVEL": "CRITICAL",
+        **overrides,
+    }
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -22,19 +39,7 @@ class Gunicorn:
     def __init__(self, url, project=data.PROJECT, args=(), **env):
         self.port = free_port()
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        environment = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "policy.settings",
-            "DJANGO_ENV": "production",
-            "DEBUG": "0",
-            "SECRET_KEY": "bench",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "LOG_LEVEL": "CRITICAL",
-            **env,
-        }
+        environment = production_env(url, **env)
         command = [gunicorn, "policy.wsgi", "--bind", f"127.0.0.1:{self.port}", *args]
         self.process = subprocess.Popen(command, env=environment, cwd=project, stderr=subprocess.DEVNULL)
         for _ in range(150):
