@@ -52,6 +52,8 @@ def redact_history(model, entry, fields, *, reason, user):
         holding = history.objects.filter(id=entry.id, **{name: value})
         touched.update(holding.values_list("history_id", flat=True))
         holding.update(**{name: REDACTED})
+    if not touched:
+        raise RedactionRefused("fields", "No entry of this record holds these values any more: nothing to redact.")
     return Redaction.objects.create(
         record_type=model._meta.label_lower,
         record_id=entry.id,

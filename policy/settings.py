@@ -263,7 +263,7 @@ for _scope, (_variable, _production, _development) in THROTTLE_DEFAULTS.items():
 
 def env_count(name, default):
     raw = os.environ.get(name, str(default)).strip()
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # isdigit() alone takes "²", which int() refuses
         raise ImproperlyConfigured(f"{name} is “{raw}”; set it to a whole number (0 or more).")
     return int(raw)
 

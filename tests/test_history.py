@@ -332,3 +332,14 @@ def test_the_admin_lists_every_redaction_read_only(admin_client, editor, correct
     listing = admin_client.get("/admin/policy/redaction/").content.decode()
     assert "A private number." in listing and "policy.statement" in listing
     assert admin_client.get("/admin/policy/redaction/add/").status_code == 403
+
+
+def test_redacting_what_is_already_gone_is_refused(editor, corrected):
+    """Found by a stranger: the same redaction again answered 200 with no entries and recorded a
+    Redaction that removed nothing."""
+    url, added, _ = corrected
+    body = {"fields": ["notes"], "reason": "A private number."}
+    assert editor.post(f"{url}history/{added['history_id']}/redact/", body, "json").status_code == 200
+    again = editor.post(f"{url}history/{added['history_id']}/redact/", body, "json")
+    assert again.status_code == 400 and "nothing to redact" in again.json()["fields"][0]
+    assert Redaction.objects.count() == 1

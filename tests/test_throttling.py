@@ -128,5 +128,6 @@ def test_num_proxies_comes_from_the_environment():
     code = "from django.conf import settings; print(settings.REST_FRAMEWORK['NUM_PROXIES'])"
     assert fresh_process(code).stdout.strip() == "0"
     assert fresh_process(code, "production", NUM_PROXIES="2").stdout.strip() == "2"
-    refused = fresh_process(code, NUM_PROXIES="two")
-    assert refused.returncode != 0 and "NUM_PROXIES is “two”" in refused.stderr
+    for bad in ("two", "²"):  # "²".isdigit() is true, and int("²") a ValueError: a traceback, not the message
+        refused = fresh_process(code, NUM_PROXIES=bad)
+        assert refused.returncode != 0 and f"NUM_PROXIES is “{bad}”" in refused.stderr
