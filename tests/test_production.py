@@ -23,15 +23,21 @@ def run(args, tmp_path, **env):
     )
 
 
-@pytest.fixture
-def production(tmp_path):
+def production_env(tmp_path, **extra):
+    """What production needs set, over a SQLite file in `tmp_path`."""
     return {
         "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "policy.example.org,testserver",
+        "ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "static"),
+        **extra,
     }
+
+
+@pytest.fixture
+def production(tmp_path):
+    return production_env(tmp_path, ALLOWED_HOSTS="policy.example.org,testserver")
 
 
 @pytest.mark.parametrize("missing", PRODUCTION_VARIABLES)
@@ -106,14 +112,7 @@ print(json.dumps(result))
 def served(tmp_path_factory):
     """collectstatic, then each page over HTTPS and every static file it links, in a production process."""
     tmp_path = tmp_path_factory.mktemp("production")
-    env = {
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "DJANGO_SETTINGS_MODULE": "policy.settings",
-    }
+    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="policy.settings")
     result = run(["-c", f"PAGES = {PAGES!r}\n{PROBE}"], tmp_path, **env)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -190,13 +189,7 @@ print(json.dumps(result))
 @pytest.fixture(scope="module")
 def production_errors(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("errors")
-    env = {
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "policy.settings",
-    }
+    env = production_env(tmp_path, DJANGO_SETTINGS_MODULE="policy.settings")
     result = run(["-c", ERRORS_PROBE], tmp_path, **env)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
