@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .api.throttling import sign_in_wait
+from .sign_in import sign_in_wait
 
 
 class SignInForm(AdminAuthenticationForm):

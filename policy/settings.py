@@ -164,7 +164,7 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
     )
 }
-# Sign-in attempts (policy/api/throttling.py) must be one count for all of a server's workers, or
+# Sign-in attempts (policy/sign_in.py) must be one count for all of a server's workers, or
 # each gunicorn worker would allow its own 5 a minute: without Redis they are kept in files.
 SERVER_STATE_DIR = os.path.join(
     tempfile.gettempdir(), f"policy-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"

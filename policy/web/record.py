@@ -11,11 +11,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from ..api.fields import key_field, label_field
 from ..models import PolicyRelation, Source
 from ..models.base import Cited
 from ..reading.citation import excerpt_in_context, segments
 from ..reading.history import older_than
+from ..records import key_field, label_field
 from .formatting import date_with_precision, money, plain_number, quantity
 from .resources import BY_MODEL, page_url
 
