@@ -10,6 +10,7 @@ Everything environment-specific is read here, once. Two modes, chosen by DJANGO_
   static files collected and served compressed by WhiteNoise.
 
 `DATABASE_URL` switches either mode to PostgreSQL (or any database dj-database-url understands).
+How variables are read (typed, with a message naming a wrong one): policy/environment.py.
 """
 
 import hashlib
@@ -17,26 +18,11 @@ import os
 import tempfile
 from pathlib import Path
 
-import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from .environment import caches, databases, env_bool, env_count, env_list, env_required, environment, rates
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name, default):
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_required(name, how):
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise ImproperlyConfigured(f"{name} is not set. Production (DJANGO_ENV=production) needs it: {how}")
-    return value
-
-
-ENVIRONMENT = os.environ.get("DJANGO_ENV", "development").strip().lower()
-if ENVIRONMENT not in ("development", "production"):
-    raise ImproperlyConfigured(f"DJANGO_ENV is “{ENVIRONMENT}”; set it to “development” or “production”.")
+ENVIRONMENT = environment()
 PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
@@ -51,7 +37,7 @@ else:
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-do-not-use-in-production"
     ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # HTTPS. Behind a proxy that terminates TLS, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
@@ -130,54 +116,17 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-    )
-}
-
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers queue rather than fail: each transaction takes SQLite's write lock at BEGIN (two that
-    # both read first would deadlock upgrading their locks, and one would fail at once), and waits
-    # up to SQLITE_TIMEOUT seconds for it; past that the request is a 503 (policy.busy).
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20"))}
-    )
-
-# Read replicas (optional): DATABASE_REPLICA_URLS=postgres://…,postgres://… become the aliases
-# replica1, replica2, …; policy.routers sends reads there and writes to "default".
-DATABASE_REPLICAS = []
-for _number, _url in enumerate(filter(None, os.environ.get("DATABASE_REPLICA_URLS", "").split(",")), start=1):
-    DATABASES[f"replica{_number}"] = dj_database_url.parse(
-        _url.strip(), conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
-    )
-    DATABASE_REPLICAS.append(f"replica{_number}")
+# DATABASE_URL, else SQLite; DATABASE_REPLICA_URLS become the aliases replica1, replica2, …, to which
+# policy.routers sends reads (writes go to "default").
+DATABASES, DATABASE_REPLICAS = databases(BASE_DIR)
 DATABASE_ROUTERS = ["policy.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 
-# Cache: Redis at REDIS_URL (shared by every app server), else this process's memory.
-# What is cached and when it is dropped: policy/cache.py.
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
-    )
-}
-# Sign-in attempts (policy/sign_in.py) must be one count for all of a server's workers, or
-# each gunicorn worker would allow its own 5 a minute: without Redis they are kept in files.
+# Redis at REDIS_URL, else this process's memory; sign-in attempts, one count per server, in files
+# under SERVER_STATE_DIR. What is cached and when it is dropped: policy/cache.py.
 SERVER_STATE_DIR = os.path.join(
     tempfile.gettempdir(), f"policy-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
 )
-CACHES["sign_in"] = (
-    dict(CACHES["default"])
-    if os.environ.get("REDIS_URL")
-    else {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("SIGN_IN_CACHE_DIR") or os.path.join(SERVER_STATE_DIR, "sign-in"),
-        "OPTIONS": {"MAX_ENTRIES": 10000},
-    }
-)
+CACHES = caches(SERVER_STATE_DIR)
 # How long a list's `count` may be reused; any committed write through Django retires it sooner.
 COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
 
@@ -255,18 +204,7 @@ THROTTLE_DEFAULTS = {  # scope: (variable, production, development)
     "login": ("THROTTLE_LOGIN", "5/minute", "30/minute"),
     "expensive": ("THROTTLE_EXPENSIVE", "30/minute", "off"),
 }
-THROTTLE_RATES = {}
-for _scope, (_variable, _production, _development) in THROTTLE_DEFAULTS.items():
-    _rate = os.environ.get(_variable, _production if PRODUCTION else _development).strip()
-    THROTTLE_RATES[_scope] = None if _rate.lower() in ("", "off", "none") else _rate
-
-
-def env_count(name, default):
-    raw = os.environ.get(name, str(default)).strip()
-    if not (raw.isascii() and raw.isdigit()):  # isdigit() alone takes "²", which int() refuses
-        raise ImproperlyConfigured(f"{name} is “{raw}”; set it to a whole number (0 or more).")
-    return int(raw)
-
+THROTTLE_RATES = rates(THROTTLE_DEFAULTS, PRODUCTION)
 
 # How many proxies in front of the app append to X-Forwarded-For: 0 (the default) takes the
 # client's address from the socket, so a forged header cannot make one client many (issue #11,
