@@ -5,7 +5,7 @@ import random
 from decimal import Decimal
 from itertools import accumulate
 
-from . import vocabulary as v
+from . import phrases
 
 SPANISH_SPEAKING = {
     *("MX", "GT", "HN", "SV", "NI", "CR", "PA", "CO", "VE", "EC"),
@@ -43,7 +43,7 @@ def place_names(count=3000):
     """Town names from syllables, the same list for every seed."""
     rng, names = random.Random(3000), {}
     while len(names) < count:
-        name = "".join(rng.choice(v.SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+        name = "".join(rng.choice(phrases.SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
         names.setdefault(name, None)
     return list(names)
 
@@ -62,7 +62,7 @@ class Phrases:
             country=country,
             topic=topic.replace("-", " "),
             year=year,
-            adjective=rng.choice(v.ADJECTIVES),
+            adjective=rng.choice(phrases.ADJECTIVES),
             number=f"{rng.randrange(2, 200) * 1000:,}",
             amount=f"{rng.randrange(1, 900)} million",
             place=rng.choices(PLACES, cum_weights=PLACE_WEIGHTS)[0] if "{place}" in template else "",
@@ -71,23 +71,27 @@ class Phrases:
     def statement(self, language, country, topic, year):
         rng = self.rng
         if language == "es":
-            return self.fill(rng.choice(v.SPANISH_STATEMENTS), country, topic, year)
-        words = [rng.choice(v.STATEMENT_SUBJECTS), rng.choice(v.STATEMENT_VERBS), rng.choice(v.STATEMENT_OBJECTS)]
-        tail = rng.choice(v.STATEMENT_TAILS)
+            return self.fill(rng.choice(phrases.SPANISH_STATEMENTS), country, topic, year)
+        words = [
+            rng.choice(phrases.STATEMENT_SUBJECTS),
+            rng.choice(phrases.STATEMENT_VERBS),
+            rng.choice(phrases.STATEMENT_OBJECTS),
+        ]
+        tail = rng.choice(phrases.STATEMENT_TAILS)
         sentence = self.fill(" ".join(words + ([tail] if tail else [])) + ".", country, topic, year)
         if rng.random() < 0.5:
-            sentence += " " + self.fill(rng.choice(v.STATEMENT_EXTRAS), country, topic, year)
+            sentence += " " + self.fill(rng.choice(phrases.STATEMENT_EXTRAS), country, topic, year)
         return sentence
 
     def filler(self):
-        return self.rng.choice(v.FILLER)
+        return self.rng.choice(phrases.FILLER)
 
     def policy_title(self, country):
-        adjective, noun, kind = (self.rng.choice(part) for part in v.POLICY_TITLE_PARTS)
+        adjective, noun, kind = (self.rng.choice(part) for part in phrases.POLICY_TITLE_PARTS)
         return f"{adjective} {noun} {kind} for {country}" if self.rng.random() < 0.5 else f"{adjective} {noun} {kind}"
 
     def summary(self, country, topic, year):
-        aim = f"{self.rng.choice(v.POLICY_AIMS)} {self.rng.choice(v.STATEMENT_OBJECTS)}"
+        aim = f"{self.rng.choice(phrases.POLICY_AIMS)} {self.rng.choice(phrases.STATEMENT_OBJECTS)}"
         aim = self.fill(aim, country, topic, year)
         return f"It aims to {aim}, with a focus on {topic.replace('-', ' ')}."
 
