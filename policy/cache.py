@@ -92,17 +92,17 @@ class ProcessCache(NamedTuple):
 # the code chooses (record types, routes, databases), so their size is fixed by the code.
 PROCESS_CACHES = (
     ProcessCache(
-        "policy.api.reading:read_plan", 32, "serializer class (one per record type)", "never: built from the code"
+        "policy.reading.plan:read_plan", 32, "serializer class (one per record type)", "never: built from the code"
     ),
     ProcessCache(
-        "policy.api.history_actions:history_reader",
+        "policy.reading.history_reader:history_reader",
         32,
         "serializer class (one per record type)",
         "never: built from the code",
     ),
-    ProcessCache("policy.api.reading:list_path", 64, "URLconf and model (one per record type)", "LRU; code only"),
+    ProcessCache("policy.reading.plan:list_path", 64, "URLconf and model (one per record type)", "LRU; code only"),
     ProcessCache(
-        "policy.api.reading:Prepared.compiled",
+        "policy.api.prepared:Prepared.compiled",
         256,
         "record type, lookup column, selected columns (the client's `fields=`/`omit=`), database",
         "LRU; the SQL depends on the code only",

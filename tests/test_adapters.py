@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from policy.adapters.django_db import in_code_transaction
 from policy.adapters.django_forms import IdsByKey
-from policy.api.reading import Prepared
+from policy.api.prepared import Prepared
 from policy.filters import KeyMultipleChoiceField
 from policy.models import Statement, Topic
 

@@ -22,8 +22,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from policy.api.fields import CompactRelatedField
 from policy.api.urls import router
+from policy.representation.fields import CompactRelatedField
 
 from .api_support import client_for, csv_rows, editor_user
 

@@ -7,10 +7,11 @@ import itertools
 import pytest
 from django.test import Client
 
-from policy.api.reading import Prepared, read_plan
-from policy.api.serializers import StatementSerializer
+from policy.api.prepared import Prepared
 from policy.cache import LRU, PROCESS_CACHES
 from policy.models import Statement
+from policy.reading.plan import read_plan
+from policy.representation import StatementSerializer
 
 from .api_support import API
 

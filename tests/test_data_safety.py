@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from policy import provenance
-from policy.api import serializers as api_serializers
+from policy import representation as api_serializers
 from policy.models import Policy, Topic
 
 from .api_support import editor_user, link_payload

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.core.parameters import ParameterLocation
 
-from policy.api.fields import CompactRelatedField
 from policy.api.urls import router
+from policy.representation.fields import CompactRelatedField
 
 from .api_support import editor_user
 

@@ -16,14 +16,17 @@ from pathlib import Path
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from policy import filtersets, link_arrays, records, search
-from policy.api import serializers, timeline
+from policy import representation as serializers
+from policy.api import timeline
 from policy.api.urls import router
 from policy.web import charts
 from policy.web.resources import RESOURCES
 
 from . import test_api_resources
+from .api_support import csv_rows
 from .conftest import FIXTURE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,6 +115,23 @@ def test_type_has_a_serializer_an_admin_and_a_test_class(name):
     assert declared.model in admin.site._registry
     tested = [c for c in vars(test_api_resources).values() if isinstance(c, type) and getattr(c, "model", None)]
     assert any(c.model is declared.model and c.route == declared.resource for c in tested)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", TYPES)
+def test_csv_writes_the_declared_columns(name):
+    """A type's file answers "what are its CSV columns": the whole list streamed, a page and an empty
+    page all write exactly `columns`, and so does the JSON list's every object."""
+    declared = list(TYPES[name].columns)
+    api = APIClient()
+    url = f"/api/v1/{TYPES[name].resource}/"
+    for params in ({"format": "csv"}, {"format": "csv", "page": 1}, {"format": "csv", "search": "zq9xv"}):
+        response = api.get(url, params)
+        assert response.status_code == 200, (params, response.content[:300])
+        header, *rows = csv_rows(response)
+        assert header == declared, params
+        assert rows if "search" not in params else not rows
+    assert all(list(item) == declared for item in api.get(url, {"page_size": 100}).json()["results"])
 
 
 @pytest.mark.parametrize("name", TYPES)
@@ -206,6 +226,38 @@ def test_the_declarations_import_only_the_models():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level:
                 assert node.level == 1 or node.module.startswith("models"), (path.name, node.module)
+
+
+# What the pages, the admin and the readers below them import, module by module (the app's ready()
+# loads parts of the API into every process, so sys.modules cannot tell).
+NOT_API = ("web", "reading", "records", "representation", "admin.py", "admin_site.py", "sign_in.py")
+
+
+def absolute_imports(path):
+    """Every module `path` imports, relative imports resolved (`from .. import api` is policy.api)."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+
+
+def test_the_pages_admin_and_readers_import_nothing_from_the_api():
+    paths = [path for name in NOT_API for path in sorted((ROOT / "policy").glob(f"{name}/**/*.py"))]
+    paths += [ROOT / "policy" / name for name in NOT_API if name.endswith(".py")]
+    assert len(paths) > 20  # every page, reader and declaration module
+    for path in paths:
+        api = [name for name in absolute_imports(path) if name == "policy.api" or name.startswith("policy.api.")]
+        assert not api, (str(path.relative_to(ROOT)), api)
+
+
+def test_the_import_check_resolves_relative_imports():
+    assert "policy.records.key_field" in set(absolute_imports(ROOT / "policy" / "web" / "record.py"))
+    assert "policy.api.views" in set(absolute_imports(ROOT / "policy" / "api" / "urls.py"))  # `from . import views`
 
 
 def test_synthetic_recipes_are_for_cited_types():

@@ -1,5 +1,5 @@
 """Django's SQL compiler: the converters a `.values()` row needs, for SQL compiled once and run many
-times (policy.api.reading.Prepared: building and compiling a detail's query cost more than running it).
+times (policy.api.prepared.Prepared: building and compiling a detail's query cost more than running it).
 
 `SQLCompiler.get_converters` and `SQLCompiler.select` are the compiler's own, undocumented API."""
 

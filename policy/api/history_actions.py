@@ -1,7 +1,6 @@
 """A record's past, as a viewset's actions: `as_of=` on a detail, its change history, and redaction."""
 
 import re
-from functools import lru_cache
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,18 +8,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from ..reading.as_of import represent_as_of
+from ..reading.history import newer_than, older_than
+from ..reading.history_reader import history_reader
 from ..redaction import RedactionRefused, redact_history, redactable_fields
+from ..representation import HistoryEntrySerializer, RedactionRequestSerializer, RedactionSerializer
 from .filtering import reject_unknown_parameters
-from .history import HistoryReader, newer_than, older_than
 from .permissions import CanRedact
-from .reading import RECORD_TYPES, read_plan
-from .serializers import HistoryEntrySerializer, RedactionRequestSerializer, RedactionSerializer
-
-
-@lru_cache(maxsize=RECORD_TYPES)
-def history_reader(serializer_class):
-    """The history reader of a serializer class's record type, built once."""
-    return HistoryReader(read_plan(serializer_class))
 
 
 class HistoryActions:
@@ -36,7 +30,7 @@ class HistoryActions:
         # A past version never changes: its history entry names it.
         etag = self.get_etag(row["id"], row["history_date"]).replace('"', '"h', 1)
         unchanged = self.not_modified(etag)
-        data = self.history_reader.represent(row, self.field_names(detail=True), self.request, moment)
+        data = represent_as_of(self.history_reader, row, self.field_names(detail=True), self.request, moment)
         return unchanged or self.versioned(Response(data), etag)
 
     @extend_schema(

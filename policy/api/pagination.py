@@ -31,9 +31,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from ..cache import cached_count
+from ..reading.readers import ROW_ID
 from .cursors import CursorPage, continuing_link
 from .filtering import COMMON_PARAMETERS
-from .readers import ROW_ID
 
 # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")

@@ -1,4 +1,4 @@
-"""A viewset's reads, orchestrated over its read plan (policy.api.reading): the fields a request asks
+"""A viewset's reads, orchestrated over its read plan (policy.reading.plan): the fields a request asks
 for (`fields=`, `omit=`), lists (a page, or the whole list streamed as CSV) and details."""
 
 import itertools
@@ -7,13 +7,14 @@ from django.http import StreamingHttpResponse
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from ..reading.as_of import parse_as_of
+from ..reading.plan import read_plan
+from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
 from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
-from .history import parse_as_of
 from .pagination import Rows
-from .reading import Prepared, read_plan
-from .serializers import HistoryEntrySerializer
+from .prepared import Prepared
 
 CSV_CHUNK = 2000
 

@@ -8,6 +8,8 @@ import orjson
 from rest_framework import negotiation, renderers
 from rest_framework.exceptions import ValidationError
 
+from ..reading.readers import flat  # a CSV cell: the same whether streamed or rendered
+
 
 class JSONRenderer(renderers.BaseRenderer):
     media_type = "application/json"
@@ -18,25 +20,6 @@ class JSONRenderer(renderers.BaseRenderer):
         if data is None:
             return b""
         return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
-
-
-def flat(value):
-    """A CSV cell: related records as their slug/code, several joined with ';'; a history entry's
-    changes as `field: old → new`, one a line."""
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        if "relation" in value and "policy" in value:
-            return f"{value['relation']}:{flat(value['policy'])}"
-        if "field" in value and "new" in value:
-            return f"{value['field']}: {flat(value['old'])} → {flat(value['new'])}"
-        return value.get("slug", value.get("code", ""))
-    if isinstance(value, list):
-        changes = value and isinstance(value[0], dict) and "field" in value[0]
-        return ("\n" if changes else ";").join(str(flat(item)) for item in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").

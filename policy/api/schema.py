@@ -10,7 +10,7 @@ from ..adapters.drf_spectacular import AdaptedAutoSchema
 
 
 class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = "policy.api.fields.CompactRelatedField"
+    target_class = "policy.representation.fields.CompactRelatedField"
 
     def map_serializer_field(self, auto_schema, direction):
         field = self.target

@@ -25,8 +25,8 @@ from .. import records
 from ..cache import cached_count, counts_are_shareable, data_version
 from ..filters import ISO_DATE, KeyMultipleChoiceField, related_condition
 from ..models import Actor, Country, Topic
+from ..reading.plan import ResourceUrls
 from .filtering import form_parameters, reject_unknown_parameters, repeatable_fields
-from .reading import ResourceUrls
 
 TITLE_LENGTH = 200
 

@@ -4,7 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from .. import filtersets, records
-from . import serializers, views
+from ..representation import serializer_for
+from . import views
 from .auth import TokenView
 from .timeline import TimelineView
 
@@ -40,7 +41,7 @@ def viewset_for(record_type):
         return record_type.normalise_key(self.kwargs[self.lookup_field])
 
     attrs = {
-        "serializer_class": getattr(serializers, f"{record_type.model.__name__}Serializer"),
+        "serializer_class": serializer_for(record_type),
         "filterset_class": filtersets.filterset_for(record_type),
         "lookup_field": record_type.key,
         "get_lookup_value": get_lookup_value,

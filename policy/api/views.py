@@ -2,7 +2,7 @@
 resource, composed along DRF's seams:
 
 - reads (sparse fields, lists, details, whole lists streamed as CSV): policy.api.reads, over the
-  read plan of policy.api.reading;
+  read plan of policy.reading.plan;
 - versions (ETags, `If-Match`, `If-None-Match`): policy.api.conditional;
 - the record's past (`as_of=`, history, redaction): policy.api.history_actions;
 - writes, each one transaction with the record's row locked: policy.api.writes.
@@ -13,8 +13,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 
 from .. import filtersets
+from .. import representation as serializers
 from ..records import normalise_key
-from . import serializers
 from .conditional import Versions
 from .history_actions import HistoryActions
 from .reads import Reads

@@ -8,7 +8,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from ..provenance import lock_cited_source
-from .reading import ResourceUrls
+from ..reading.plan import ResourceUrls
 
 
 class LockedWrites:

@@ -1,5 +1,5 @@
 """Reading django-simple-history's tables, for the API's `/history/` and `?as_of=` and for the
-pages' history (policy.api.history builds a type's reader on these): the keys and labels of the
+pages' history (policy.reading.history_reader builds a type's reader on these): the keys and labels of the
 records history points to (KeyLookup), a policy's links at each entry (LinkHistory), and the
 entries either side of one (newer_than, older_than). A fixed number of queries, never one per entry.
 """

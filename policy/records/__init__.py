@@ -1,7 +1,7 @@
 """The record types, one declaration each (policy/records/<type>.py; see .base.RecordType).
 
-Layers point one way: models → records → api, web, admin. This package imports only the
-models, so every layer above may read it.
+Layers point one way: models → records → representation, reading → api, web, admin. This
+package imports only the models, so every layer above may read it.
 """
 
 from .actor import ACTOR

@@ -1,7 +1,7 @@
 """An actor: a person, government or organisation that speaks, acts or publishes."""
 
 from ..models import Actor
-from .base import RecordType
+from .base import TIMESTAMPS, RecordType
 
 ACTOR = RecordType(
     name="actor",
@@ -9,4 +9,5 @@ ACTOR = RecordType(
     resource="actors",
     label="name",
     search_fields=("name", "aliases", "role"),
+    columns=("url", "slug", "name", "kind", "role", "country", "aliases", "notes", *TIMESTAMPS),
 )

@@ -1,7 +1,7 @@
 """An aid package: money or goods a donor country announced for recipients."""
 
 from ..models import AidPackage
-from .base import RecordType, Timeline
+from .base import CITATION, TIMESTAMPS, RecordType, Timeline
 
 AID_PACKAGE = RecordType(
     name="aid_package",
@@ -14,4 +14,27 @@ AID_PACKAGE = RecordType(
     link_arrays=("recipients", "topics"),
     timeline=Timeline(title="title", country=("donor", "recipients"), actor=("announced_by",)),
     colour="#009E73",
+    columns=(
+        "url",
+        "slug",
+        "title",
+        "donor",
+        "recipients",
+        "amount",
+        "value_qualifier",
+        "currency",
+        "kind",
+        "status",
+        "announced_by",
+        "announced_on",
+        "date_precision",
+        "period_start",
+        "period_end",
+        "channel",
+        "policy",
+        "event",
+        "topics",
+        *CITATION,
+        *TIMESTAMPS,
+    ),
 )

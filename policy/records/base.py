@@ -4,7 +4,8 @@ Each module beside this one declares one type (policy/records/statement.py: what
 is); policy.records collects them. Everything that used to list the types again derives from
 these declarations: the FilterSets' date and search parameters, search on both engines
 (policy.search), the PostgreSQL link arrays (policy.link_arrays), the timeline, the pages and
-their chart colours (policy.web), the admin's "View on site". The migrations that created the
+their chart colours (policy.web), the admin's "View on site", the serializers' fields and so
+the columns of lists and CSV exports (policy.representation). The migrations that created the
 indexes, arrays and triggers keep frozen literal copies, which tests/test_record_types.py
 compares with these declarations.
 """
@@ -12,6 +13,10 @@ compares with these declarations.
 from dataclasses import dataclass
 
 from ..models.base import Cited
+
+# Columns every cited record's list ends with (its citation: policy.models.base.Cited), and every record's.
+CITATION = ("source", "excerpt", "excerpt_start", "excerpt_end", "notes")
+TIMESTAMPS = ("created_at", "updated_at")
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,10 @@ class RecordType:
     link_arrays: tuple = ()
     timeline: Timeline | None = None
     colour: str | None = None  # on the pages' charts (timeline, legend)
+    # A list's columns, in order: each record's keys in a JSON list and the header of `?format=csv`
+    # (`fields=`/`omit=` narrow them). The serializer's fields are these, plus any detail-only ones
+    # (a source's `text`); related records are columns of their keys, several joined by `;`.
+    columns: tuple = ()
 
     @property
     def model_name(self):

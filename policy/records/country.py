@@ -2,7 +2,7 @@
 key is read (`/countries/us/` is `/countries/US/`)."""
 
 from ..models import Country
-from .base import RecordType
+from .base import TIMESTAMPS, RecordType
 
 COUNTRY = RecordType(
     name="country",
@@ -12,4 +12,5 @@ COUNTRY = RecordType(
     upper_case_key=True,
     label="name",
     search_fields=("code", "iso3", "name"),
+    columns=("url", "code", "iso3", "name", *TIMESTAMPS),
 )

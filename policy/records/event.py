@@ -1,7 +1,7 @@
 """An event: a summit, meeting, election or crisis, with its participants."""
 
 from ..models import Event
-from .base import RecordType, Timeline
+from .base import CITATION, TIMESTAMPS, RecordType, Timeline
 
 EVENT = RecordType(
     name="event",
@@ -14,4 +14,20 @@ EVENT = RecordType(
     link_arrays=("participants", "countries", "topics"),
     timeline=Timeline(title="title", country=("countries",), actor=("participants",)),
     colour="#E69F00",
+    columns=(
+        "url",
+        "slug",
+        "title",
+        "kind",
+        "status",
+        "start_date",
+        "end_date",
+        "date_precision",
+        "location",
+        "participants",
+        "countries",
+        "topics",
+        *CITATION,
+        *TIMESTAMPS,
+    ),
 )

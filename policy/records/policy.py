@@ -1,7 +1,7 @@
 """A policy: a law, order, programme or agreement, and who issued it where."""
 
 from ..models import Policy
-from .base import RecordType, Timeline
+from .base import CITATION, TIMESTAMPS, RecordType, Timeline
 
 POLICY = RecordType(
     name="policy",
@@ -14,4 +14,22 @@ POLICY = RecordType(
     link_arrays=("countries", "actors", "topics"),
     timeline=Timeline(title="title", country=("jurisdiction", "countries"), actor=("actors",)),
     colour="#0072B2",
+    columns=(
+        "url",
+        "slug",
+        "title",
+        "summary",
+        "kind",
+        "status",
+        "jurisdiction",
+        "countries",
+        "actors",
+        "start_date",
+        "end_date",
+        "date_precision",
+        "related",
+        "topics",
+        *CITATION,
+        *TIMESTAMPS,
+    ),
 )

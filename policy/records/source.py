@@ -1,7 +1,7 @@
 """A source: the document a cited record's excerpt is quoted from."""
 
 from ..models import Source
-from .base import RecordType
+from .base import TIMESTAMPS, RecordType
 
 SOURCE = RecordType(
     name="source",
@@ -11,4 +11,16 @@ SOURCE = RecordType(
     dates=("published_on",),
     search_fields=("title", "publisher__name", "notes"),
     stored_search=True,
+    columns=(
+        "url",
+        "slug",
+        "title",
+        "kind",
+        "publisher",
+        "document_url",
+        "published_on",
+        "date_precision",
+        "notes",
+        *TIMESTAMPS,
+    ),
 )

@@ -5,13 +5,16 @@
 - `said_on` is its date: `date_after=`/`date_before=` filter it, the timeline sorts by it.
 - `search=` reaches its text and its speaker's and addressee's names (see policy.search).
 - On PostgreSQL its policies, countries and topics are also kept as id arrays (policy.link_arrays).
+- A list of statements (JSON, and `?format=csv`) has `columns`, in that order, and so has its
+  serializer; in a CSV related records are their keys (`speaker` a slug, `countries` codes joined
+  by `;`).
 - Its model is policy.models.records.Statement; its FilterSet, serializer and admin are
-  policy.filtersets.StatementFilterSet, policy.api.serializers.StatementSerializer and
+  policy.filtersets.StatementFilterSet, policy.representation.StatementSerializer and
   policy.admin.StatementAdmin.
 """
 
 from ..models import Statement
-from .base import RecordType, Timeline
+from .base import CITATION, TIMESTAMPS, RecordType, Timeline
 
 STATEMENT = RecordType(
     name="statement",
@@ -24,4 +27,22 @@ STATEMENT = RecordType(
     link_arrays=("policies", "countries", "topics"),
     timeline=Timeline(title="text", country=("countries",), actor=("speaker", "addressee")),
     colour="#CC79A7",
+    columns=(
+        "url",
+        "slug",
+        "speaker",
+        "text",
+        "kind",
+        "said_on",
+        "date_precision",
+        "event",
+        "addressee",
+        "language",
+        "is_translation",
+        "policies",
+        "countries",
+        "topics",
+        *CITATION,
+        *TIMESTAMPS,
+    ),
 )

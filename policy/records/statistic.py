@@ -1,7 +1,7 @@
 """A statistic: one published figure for a period, with its unit and publisher."""
 
 from ..models import Statistic
-from .base import RecordType, Timeline
+from .base import CITATION, TIMESTAMPS, RecordType, Timeline
 
 STATISTIC = RecordType(
     name="statistic",
@@ -14,4 +14,22 @@ STATISTIC = RecordType(
     link_arrays=("countries", "topics"),
     timeline=Timeline(title="title", country=("countries",), actor=("publisher",)),
     colour="#D55E00",
+    columns=(
+        "url",
+        "slug",
+        "title",
+        "indicator",
+        "value",
+        "value_qualifier",
+        "unit",
+        "period_start",
+        "period_end",
+        "date_precision",
+        "countries",
+        "publisher",
+        "is_derived",
+        "topics",
+        *CITATION,
+        *TIMESTAMPS,
+    ),
 )

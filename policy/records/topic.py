@@ -1,7 +1,7 @@
 """A topic: reference data that records are filed under."""
 
 from ..models import Topic
-from .base import RecordType
+from .base import TIMESTAMPS, RecordType
 
 TOPIC = RecordType(
     name="topic",
@@ -9,4 +9,5 @@ TOPIC = RecordType(
     resource="topics",
     label="name",
     search_fields=("slug", "name", "description"),
+    columns=("url", "slug", "name", "description", *TIMESTAMPS),
 )

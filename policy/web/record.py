@@ -1,9 +1,10 @@
 """A record's page: its fields, its citation, the records it links to and from, and its history.
 
 Everything is derived from the model's fields, so a new record type gets a page by being
-registered with the API. Each part costs a fixed number of queries: the record with its
-foreign keys (one), one per many-to-many field, one per reverse relation (LIMITed), one
-for the citation's window of text, and the API's history reader.
+declared (policy.records). Each part costs a fixed number of queries: the record with its
+foreign keys (one), one per many-to-many field, one per reverse relation (LIMITed), one for the
+citation's window of text, and the history reader the API's `/history/` reads through too
+(policy.reading.history_reader).
 """
 
 from django.db.models import Prefetch, Q

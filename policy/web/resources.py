@@ -1,5 +1,5 @@
 """The record types the pages show: the declarations (policy.records), so the pages and the API
-use one set of names without the pages loading the API's router or viewsets.
+use one set of names without the pages importing anything from the API (policy.api).
 
 `policies` is the API's `/api/v1/policies/` and the pages' `/policies/`; a record's page and
 its API detail differ only by that prefix.
@@ -10,10 +10,9 @@ from functools import cached_property
 from django.urls import reverse
 
 from .. import filtersets, records
-from ..api import serializers
-from ..api.history import HistoryReader
-from ..api.reading import ReadPlan
 from ..filters import RelatedFilter
+from ..reading.history_reader import history_reader
+from ..representation import serializer_for
 
 
 class Resource:
@@ -34,7 +33,7 @@ class Resource:
     @cached_property
     def history_reader(self):
         # Read through the API's serializer: the page lists the same entries /history/ does.
-        return HistoryReader(ReadPlan(getattr(serializers, f"{self.model.__name__}Serializer")))
+        return history_reader(serializer_for(self.type))
 
     @cached_property
     def filters(self):

@@ -6,23 +6,20 @@ into the columns to select and a few queries for many-to-many data, so a page co
 one query for its rows plus one per many-valued field asked for — no model
 instances, no field-by-field serialisation. (Stock DRF with nested serializers and
 prefetching measured 5–10× slower than plain SQL + orjson on a 100-row page.)
-The fields' readers are in policy.api.readers; the viewset's reads (sparse fields, lists,
-details) in policy.api.reads.
+The fields' readers are in policy.reading.readers; the API's reads (sparse fields, lists,
+details) in policy.api.reads, its detail's hot path in policy.api.prepared; the pages read a
+record's history through the same plan (policy.reading.history_reader).
 """
 
 from functools import lru_cache, partial
 
-from django.db import connections, router
 from django.urls import get_urlconf, reverse
 from rest_framework import serializers
 
-from ..adapters.django_orm import row_converters
-from ..cache import LRU
-from .fields import CompactRelatedField
-from .readers import ROW_ID, Column, Compact, CompactMany, Url, plain, represented_cell
-from .renderers import flat
+from ..representation.fields import CompactRelatedField
+from .readers import ROW_ID, Column, Compact, CompactMany, Url, flat, plain, represented_cell
 
-__all__ = ["ROW_ID", "Compact", "CompactMany", "Prepared", "ReadPlan", "ResourceUrls", "Url", "plain", "read_plan"]
+__all__ = ["ROW_ID", "Compact", "CompactMany", "ReadPlan", "ResourceUrls", "Url", "plain", "read_plan"]
 
 # Read plans are keyed by serializer class: one per record type, chosen by the code, never by a client.
 RECORD_TYPES = 32
@@ -48,42 +45,6 @@ class ResourceUrls:
 @lru_cache(maxsize=64)
 def list_path(urlconf, model_name):
     return reverse(f"{model_name}-list", urlconf=urlconf)
-
-
-class Prepared:
-    """`.values()` rows of a record type by one text column (a detail by slug or code), with the SQL
-    compiled once per shape: building and compiling the query cost more than running it.
-
-    A shape's columns follow the client's `fields=`/`omit=`, so the compiled shapes are an LRU
-    (policy.cache lists it): the common shapes stay, the rest cannot grow the process."""
-
-    compiled = LRU(256)
-
-    @classmethod
-    def rows(cls, model, field, value, columns):
-        using = router.db_for_read(model)
-        key = (model, field, tuple(columns), using)
-        compiled = cls.compiled.get(key)
-        if compiled is None:
-            queryset = model._default_manager.using(using).filter(**{field: value}).values(*columns)
-            compiler = queryset.query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
-            if list(params) != [value]:  # not the one-parameter shape this is for
-                return list(queryset)
-            compiled = cls.compiled[key] = sql, row_converters(compiler)
-        sql, converters = compiled
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [value])
-            found = cursor.fetchall()
-        rows = []
-        for row in found:
-            row = list(row)
-            for position, functions, expression in converters:
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
-            rows.append(dict(zip(columns, row, strict=True)))
-        return rows
 
 
 class ReadPlan:

@@ -9,7 +9,7 @@ __all__ = ["CompactRelatedField", "key_field", "label_field"]  # key_field, labe
 
 class CompactRelatedField(serializers.SlugRelatedField):
     """A related record. Writes name it by slug (countries by code, case-insensitive);
-    reads show `{slug|code, name|title, url}` (built by policy.api.reading, which is
+    reads show `{slug|code, name|title, url}` (built by policy.reading.plan, which is
     why `to_representation` stays the plain key the browsable API's forms need)."""
 
     default_error_messages = {

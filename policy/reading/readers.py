@@ -1,5 +1,5 @@
 """How each field of a representation is read from `.values()` rows: one reader per field,
-chosen by policy.api.reading.ReadPlan from the serializer's declaration.
+chosen by policy.reading.plan.ReadPlan from the serializer's declaration.
 
 A reader gives a field's value (`value`) and its CSV cell (`cell`) from a row; a many-valued
 one (`many = True`) instead fetches a whole page's values at once (`fetch`, and `fetch_cells`
@@ -9,10 +9,28 @@ from decimal import Decimal
 
 from django.db import connections, router
 
-from .fields import key_field, label_field
-from .renderers import flat
+from ..records import key_field, label_field
 
 ROW_ID = "id"
+
+
+def flat(value):
+    """A CSV cell: related records as their slug/code, several joined with ';'; a history entry's
+    changes as `field: old → new`, one a line."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        if "relation" in value and "policy" in value:
+            return f"{value['relation']}:{flat(value['policy'])}"
+        if "field" in value and "new" in value:
+            return f"{value['field']}: {flat(value['old'])} → {flat(value['new'])}"
+        return value.get("slug", value.get("code", ""))
+    if isinstance(value, list):
+        changes = value and isinstance(value[0], dict) and "field" in value[0]
+        return ("\n" if changes else ";").join(str(flat(item)) for item in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
 
 
 def plain(value):

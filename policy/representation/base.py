@@ -1,0 +1,82 @@
+"""What every record's serializer shares: unknown body keys refused, text fields that take only
+strings, related records written by key (policy.representation.fields), and the model's own
+`full_clean` run on every write, so the API and the admin enforce the same rules."""
+
+import copy
+from collections.abc import Mapping
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+from . import fields
+from .fields import CompactRelatedField
+
+# What an HTML form of the browsable API sends besides the record's fields.
+FORM_EXTRAS = {"csrfmiddlewaretoken"}
+
+
+def with_detail_only(columns, name, before):
+    """A serializer's fields: a type's list columns (policy.records) with a detail-only field where the
+    detail shows it, before the column `before`; name it in the serializer's `detail_only_fields` too."""
+    at = columns.index(before)
+    return [*columns[:at], name, *columns[at:]]
+
+
+class KnownKeysOnly:
+    """A body key that names no field is a 400 (`{"descripton": …}` was silently a no-op edit).
+    Read-only fields (`url`, `created_at`, …) are fields: a record read and sent back is accepted."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields) - FORM_EXTRAS)
+            if unknown:
+                message = f"Unknown field. Fields: {', '.join(self.fields)}."
+                raise serializers.ValidationError({name: [message] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
+    serializer_related_field = CompactRelatedField
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: fields.CharField,
+        models.TextField: fields.CharField,
+        models.SlugField: fields.SlugField,
+        models.URLField: fields.URLField,
+    }
+
+    class Meta:
+        extra_kwargs = {"url": {"lookup_field": "slug"}}
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        relations = {f.name for f in model._meta.get_fields() if f.many_to_many or f.one_to_many}
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            if name not in relations:
+                setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=relations, validate_unique=False)
+        except DjangoValidationError as exc:
+            detail = serializers.as_serializer_error(exc)
+            if "__all__" in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
+            raise serializers.ValidationError(detail) from None
+        return attrs
+
+    def changes_anything(self):
+        """Whether saving the validated data would change the record (its values or its links)."""
+        return self.values_change(self.validated_data)
+
+    def values_change(self, data):
+        for name, value in data.items():
+            field = self.Meta.model._meta.get_field(name)
+            if field.many_to_many:
+                if set(getattr(self.instance, name).values_list("pk", flat=True)) != {related.pk for related in value}:
+                    return True
+            elif getattr(self.instance, name) != value:
+                return True
+        return False
