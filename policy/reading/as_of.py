@@ -29,7 +29,8 @@ def parse_as_of(raw):
 
 
 def links_as_of(record_id, moment, lookup):
-    """A policy's links as they stood at `moment`, their targets and sources wanted by `lookup`."""
+    """A policy's links as they stood at `moment`, their targets and sources wanted by `lookup`
+    (sorted once it has resolved them: `in_link_order`)."""
     links = list(
         PolicyRelation.history.as_of(moment)
         .filter(from_policy_id=record_id)
@@ -37,6 +38,10 @@ def links_as_of(record_id, moment, lookup):
     )
     lookup.want(Policy, [link["to_policy_id"] for link in links])
     lookup.want(Source, [link["source_id"] for link in links])
+    return links
+
+
+def in_link_order(links, lookup):
     return sorted(links, key=lambda link: (link["relation"], lookup.key(Policy, link["to_policy_id"]) or ""))
 
 
@@ -66,7 +71,7 @@ def represent_as_of(reader, row, names, request, moment):
                     "source": lookup.compact(Source, link["source_id"], urls),
                     **{citation: link[citation] for citation in LINK_CITATION},
                 }
-                for link in links
+                for link in in_link_order(links, lookup)
             ]
         elif isinstance(field, Compact):
             result[name] = lookup.compact(field.model, row[f"{field.source}_id"], urls)
