@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "policy.routers.ReadYourWritesMiddleware",
 ]
 
 ROOT_URLCONF = "policy.urls"
@@ -154,6 +155,8 @@ for _number, _url in enumerate(filter(None, os.environ.get("DATABASE_REPLICA_URL
     )
     DATABASE_REPLICAS.append(f"replica{_number}")
 DATABASE_ROUTERS = ["policy.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+# How long a signed-in client's reads wait for a replica to have its own last write (policy.routers).
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "600"))
 
 # Cache: Redis at REDIS_URL (shared by every app server), else this process's memory.
 # What is cached and when it is dropped: policy/cache.py.
@@ -216,8 +219,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's token and session authentication, telling the replica router who reads (read-your-writes).
+        "policy.routers.ReaderTokenAuthentication",
+        "policy.routers.ReaderSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["policy.api.permissions.ModelPermissionsOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["policy.api.filtering.StrictFilterBackend"],
