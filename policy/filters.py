@@ -128,7 +128,9 @@ class MomentField(forms.Field):
         )
 
 
-@extend_schema_field({"oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]})
+MOMENT_SCHEMA = {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+
+
 class MomentFilter(django_filters.Filter):
     """`<field>_after` (on or after) / `<field>_before` (on or before) a date-time field, given a date-time or a
     date: a date is its whole day in UTC (`updated_before=2021-05-07` includes 23:59:59 that day)."""
@@ -144,6 +146,8 @@ class MomentFilter(django_filters.Filter):
             "offset, UTC) or a date (the whole day, UTC).",
         )
         super().__init__(field_name=field_name, **kwargs)
+        # The schema's type, with the description (an override of the type alone would lose it).
+        extend_schema_field({**MOMENT_SCHEMA, "description": kwargs["help_text"]})(self)
 
     def filter(self, qs, value):
         if value is None:
