@@ -31,6 +31,8 @@ from django.db import connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from . import routers
+
 VERSION_KEY = "policy:data-version"
 
 
@@ -152,6 +154,7 @@ def data_version():
 def data_changed():
     with contextlib.suppress(ValueError):  # not set yet: the next read starts a new version
         cache.incr(VERSION_KEY)
+    routers.data_written()
 
 
 @receiver(post_save)
@@ -163,8 +166,9 @@ def on_write(sender, using=None, **kwargs):
 
 
 def counts_are_shareable(alias):
-    # Inside a transaction (a test's included) a count may include its own uncommitted writes.
-    return not connections[alias].in_atomic_block
+    # Inside a transaction (a test's included) a count may include its own uncommitted writes; a replica
+    # that has not replayed the last write yet would keep its old count under the new data version.
+    return not connections[alias].in_atomic_block and routers.has_latest_data(alias)
 
 
 def until_data_changes(name, compute, alias):

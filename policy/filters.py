@@ -11,9 +11,16 @@ table (on PostgreSQL, through the record's link arrays: policy.link_arrays), nev
 join, so no combination of filters can return a record twice.
 """
 
+import datetime
+import re
+
 import django_filters
+from django import forms
 from django.db import connections, models
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
+from django.utils.timezone import is_naive, make_aware
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from . import link_arrays, search
@@ -97,6 +104,65 @@ def before(field_name):
     )
 
 
+class MomentField(forms.Field):
+    """An ISO 8601 date-time (`2021-05-07T12:00:00Z`, `…+02:00`; without an offset, UTC) or a date
+    (`2021-05-07`, the whole day): an aware date-time in UTC, or a date. Anything else is a field error."""
+
+    DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            if self.DATE.fullmatch(value):
+                return datetime.date.fromisoformat(value)
+            moment = parse_datetime(value)
+            if moment is not None:
+                # In UTC now: 9999-12-31T23:59:59-23:59 overflows there, a 500 wherever it was first compared.
+                return (make_aware(moment, datetime.UTC) if is_naive(moment) else moment).astimezone(datetime.UTC)
+        except (ValueError, OverflowError):
+            pass
+        raise forms.ValidationError(
+            f"“{value}” is not an ISO 8601 date-time or date (e.g. 2021-05-07T12:00:00Z or 2021-05-07)."
+        )
+
+
+MOMENT_SCHEMA = {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+
+
+class MomentFilter(django_filters.Filter):
+    """`<field>_after` (on or after) / `<field>_before` (on or before) a date-time field, given a date-time or a
+    date: a date is its whole day in UTC (`updated_before=2021-05-07` includes 23:59:59 that day)."""
+
+    field_class = MomentField
+
+    def __init__(self, field_name, later, **kwargs):
+        self.later = later
+        word = "after" if later else "before"
+        kwargs.setdefault(
+            "help_text",
+            f"{field_name} on or {word} this moment: an ISO 8601 date-time (2021-05-07T12:00:00Z; without an "
+            "offset, UTC) or a date (the whole day, UTC).",
+        )
+        super().__init__(field_name=field_name, **kwargs)
+        # The schema's type, with the description (an override of the type alone would lose it).
+        extend_schema_field({**MOMENT_SCHEMA, "description": kwargs["help_text"]})(self)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if isinstance(value, datetime.datetime):
+            return qs.filter(**{f"{self.field_name}__{'gte' if self.later else 'lte'}": value})
+        start = datetime.datetime.combine(value, datetime.time(), datetime.UTC)
+        if self.later:
+            return qs.filter(**{f"{self.field_name}__gte": start})
+        try:
+            return qs.filter(**{f"{self.field_name}__lt": start + datetime.timedelta(days=1)})
+        except OverflowError:  # before the end of 9999-12-31: every moment is
+            return qs
+
+
 def at_least(field_name):
     return django_filters.NumberFilter(field_name=field_name, lookup_expr="gte", help_text=f"{field_name} ≥ this.")
 
@@ -126,6 +192,12 @@ class RecordFilterSet(django_filters.FilterSet):
         help_text="Case-insensitive text search over the record's text and related names. Anonymous clients "
         "give at least 3 characters on policies, aid packages, statements, statistics, events and sources.",
     )
+
+    # Changed since (issue #17): every record type has both timestamps, indexed (migration 0009).
+    updated_after = MomentFilter("updated_at", later=True)
+    updated_before = MomentFilter("updated_at", later=False)
+    created_after = MomentFilter("created_at", later=True)
+    created_before = MomentFilter("created_at", later=False)
 
     search_fields = ()
     # An anonymous search of fewer characters is a 400: 1–2 characters compare every row (no

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "policy.routers.ReadYourWritesMiddleware",
 ]
 
 ROOT_URLCONF = "policy.urls"
@@ -120,6 +121,8 @@ TEMPLATES = [
 # policy.routers sends reads (writes go to "default").
 DATABASES, DATABASE_REPLICAS = databases(BASE_DIR)
 DATABASE_ROUTERS = ["policy.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+# How long a signed-in client's reads wait for a replica to have its own last write (policy.routers).
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "600"))
 
 # Redis at REDIS_URL, else this process's memory; sign-in attempts, one count per server, in files
 # under SERVER_STATE_DIR. What is cached and when it is dropped: policy/cache.py.
@@ -165,8 +168,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # DRF's token and session authentication, telling the replica router who reads (read-your-writes).
+        "policy.routers.ReaderTokenAuthentication",
+        "policy.routers.ReaderSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["policy.api.permissions.ModelPermissionsOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["policy.api.filtering.StrictFilterBackend"],

@@ -10,7 +10,7 @@ import django_filters
 import pytest
 from django.db import models
 
-from policy.filters import ChoicesFilter, RelatedFilter, StableOrderingFilter
+from policy.filters import ChoicesFilter, MomentFilter, RelatedFilter, StableOrderingFilter
 
 from .api_support import (
     ascii_words,
@@ -29,6 +29,7 @@ MALFORMED = {
     "related": "no-such-record",
     "choices": "no-such-choice",
     "date": "2021-02-30",
+    "moment": "2021-02-30T12:00:00Z",
     "number": "abc",
     "search": "x" * 201,
     "ordering": "no_such_field",
@@ -44,6 +45,8 @@ def filter_kind(filter_):
         return "choices"
     if kind is django_filters.DateFilter and filter_.lookup_expr in ("gte", "lte"):
         return "date"
+    if kind is MomentFilter:
+        return "moment"
     if kind is django_filters.NumberFilter and filter_.lookup_expr in ("gte", "lte"):
         return "number"
     if kind is django_filters.CharFilter and filter_.method == "filter_search":
@@ -134,6 +137,35 @@ class FilterCases:
         assert got == expected
         assert on_boundary <= got, "the boundary is inclusive"
         self.assert_rejected(api.get(list_url(self.route), {param: "March 2021"}), param)
+
+    def check_moment(self, api, param, filter_):
+        """`updated_after=` and the like: a date-time (inclusive, any offset) or a date (its whole day, UTC)."""
+        field, later = filter_.field_name, filter_.later
+        # The fixtures are stamped at load time, all within a second: spread them over five days.
+        for i, pk in enumerate(self.model.objects.order_by("pk").values_list("pk", flat=True)):
+            stamp = datetime.datetime(2021, 5, 3 + i % 5, 10, 30, 15, 123456 + i, tzinfo=datetime.UTC)
+            self.model.objects.filter(pk=pk).update(**{field: stamp})
+        self.forget_records()
+        values = sorted({getattr(obj, field) for obj in self.records()})
+        boundary = values[len(values) // 2]
+
+        def expected(limit, value_of=lambda moment: moment):
+            return self.expect(
+                lambda o: value_of(getattr(o, field)) >= limit if later else value_of(getattr(o, field)) <= limit
+            )
+
+        got = set(self.fetch(api, {param: boundary.isoformat()}))
+        assert got == expected(boundary)
+        assert self.expect(lambda o: getattr(o, field) == boundary) <= got, "the boundary is inclusive"
+        elsewhere = boundary.astimezone(datetime.timezone(datetime.timedelta(hours=-5)))
+        assert set(self.fetch(api, {param: elsewhere.isoformat()})) == got
+        assert set(self.fetch(api, {param: boundary.replace(tzinfo=None).isoformat()})) == got, "no offset: UTC"
+        day = boundary.date()
+        by_day = set(self.fetch(api, {param: day.isoformat()}))
+        assert by_day == expected(day, lambda moment: moment.date())
+        assert got <= by_day and self.expect(lambda o: getattr(o, field).date() == day) <= by_day, "the whole day"
+        for malformed in ("March 2021", "2021-05-07T25:00", "2021-05", "9999-12-31T23:59:59-23:59"):
+            self.assert_rejected(api.get(list_url(self.route), {param: malformed}), param)
 
     def check_number(self, api, param, filter_):
         boundary, expected, on_boundary = self.bound_cases(filter_)

@@ -1,7 +1,9 @@
 """The article's fixtures are loaded once per test session; each test runs in a rolled-back transaction."""
 
+import os
 from pathlib import Path
 
+import dj_database_url
 import pytest
 from django.core.management import call_command
 from django.db import connections
@@ -32,6 +34,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings):
         # on the shared in-memory test database fails at once rather than waiting.
         options = {key: value for key, value in default.get("OPTIONS", {}).items() if key != "transaction_mode"}
         settings.DATABASES["replica"]["OPTIONS"] = options
+    # A real streaming standby of the test database's cluster (.ci/standby), for tests/test_replica.py.
+    if os.environ.get("REPLICA_DATABASE_URL"):
+        standby = dj_database_url.parse(os.environ["REPLICA_DATABASE_URL"])
+        settings.DATABASES["standby"] = {**default, **standby, "TEST": {"MIRROR": "default"}}
 
 
 @pytest.fixture(autouse=True)

@@ -38,6 +38,8 @@ def expected_schema(filter_):
         }
     if kind == "date":
         return {"type": "string", "format": "date"}
+    if kind == "moment":
+        return {"oneOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
     if kind == "number":
         return {"type": "number"}
     if kind == "search":

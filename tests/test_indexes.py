@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from policy.api.urls import router
-from policy.filters import ChoicesFilter, RelatedFilter, StableOrderingFilter
+from policy.filters import ChoicesFilter, MomentFilter, RelatedFilter, StableOrderingFilter
 from policy.models import Actor, Statement
 from policy.synthetic.text import PLACES
 
@@ -64,6 +64,8 @@ def value_for(filter_, variant):
         return filter_.extra["choices"][0][0]
     if isinstance(filter_, django_filters.DateFilter):
         return "2015-06-01"
+    if isinstance(filter_, MomentFilter):  # changed (or created) since: a few rows, found by the timestamp's index
+        return "2099-01-01T00:00:00Z" if filter_.later else "2000-01-01"
     if isinstance(filter_, django_filters.NumberFilter):
         return "1000"
     # search: a frequent place name (~2% of statements), a rare one, a speaker's alias
@@ -169,3 +171,20 @@ def test_timeline_and_details_use_indexes(generated, params):
     assert not scanned(queries, {"policy_statement"})
     statement = Statement.objects.order_by("-pk").first()
     assert not scanned(page_queries(f"/api/v1/statements/{statement.slug}/", {}), {"policy_statement"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["updated", "created"])
+def test_changed_since_reads_the_timestamp_index(generated, field):
+    """`updated_after=`/`created_after=` a recent moment: an index scan of that timestamp, not of the table."""
+    recent = Statement.objects.order_by(f"-{field}_at").values_list(f"{field}_at", flat=True)[20]
+    queries = page_queries("/api/v1/statements/", {f"{field}_after": recent.isoformat(), "ordering": "-said_on"})
+    plans = []
+    for sql in queries:
+        if "COUNT(" in sql or "policy_statement" not in sql:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}")
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    assert any(f"{field}_at" in plan and "Index" in plan for plan in plans), plans
+    assert not scanned(queries, {"policy_statement"})

@@ -59,6 +59,11 @@ def test_link_arrays_match_migration_0006():
     assert declared == migration("0006_link_arrays_postgresql").LINKED
 
 
+def test_change_feed_tables_match_migration_0009():
+    declared = sorted(t.model.history.model._meta.model_name for t in records.TYPES)
+    assert declared == migration("0009_changes").FEED_TABLES
+
+
 # The declarations are well-formed.
 
 

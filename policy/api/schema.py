@@ -1,6 +1,7 @@
 """OpenAPI: related records are written as a key but read as a compact object; every operation
 documents the errors, headers and formats it really answers with (see `AutoSchema`)."""
 
+from drf_spectacular.authentication import SessionScheme, TokenScheme
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -173,3 +174,13 @@ def sparse_responses(result, generator, request, public):
         if not name.endswith("Request") and schema.get("properties", {}).keys() >= {"created_at", "updated_at"}:
             schema.pop("required", None)
     return result
+
+
+# The API's authentication classes are DRF's token and session ones that also tell the replica router who
+# reads (policy.routers): the schema describes them as DRF's.
+class ReaderTokenScheme(TokenScheme):
+    target_class = "policy.routers.ReaderTokenAuthentication"
+
+
+class ReaderSessionScheme(SessionScheme):
+    target_class = "policy.routers.ReaderSessionAuthentication"

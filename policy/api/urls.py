@@ -7,6 +7,7 @@ from .. import filtersets, records
 from ..representation import serializer_for
 from . import views
 from .auth import TokenView
+from .changes import ChangesView
 from .timeline import TimelineView
 
 SCHEMA_CACHE_SECONDS = 3600
@@ -21,7 +22,7 @@ class DocsView(SpectacularSwaggerSplitView):
 class Router(DefaultRouter):
     """The API root also lists the endpoints that are not resources."""
 
-    extra_root_entries = {"timeline": "timeline", "schema": "schema", "docs": "docs"}
+    extra_root_entries = {"timeline": "timeline", "changes": "changes", "schema": "schema", "docs": "docs"}
 
     def get_api_root_view(self, api_urls=None):
         list_name = self.routes[0].name
@@ -62,5 +63,6 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="policy/redoc.html"), name="redoc"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
+    path("changes/", ChangesView.as_view(), name="changes"),
     *router.urls,
 ]

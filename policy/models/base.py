@@ -19,7 +19,7 @@ class Record(models.Model):
     """A record with a stable, human-readable public key."""
 
     slug = models.SlugField(max_length=200, unique=True, help_text="Stable public key, unique per record type.")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # created_after=, created_before=
     updated_at = models.DateTimeField(auto_now=True, db_index=True)  # ordering=updated_at
 
     objects = SlugManager()

@@ -16,7 +16,7 @@ class Country(models.Model):
     code = models.CharField(max_length=2, unique=True, help_text="ISO 3166-1 alpha-2 code, e.g. MX.")
     iso3 = models.CharField(max_length=3, unique=True, help_text="ISO 3166-1 alpha-3 code, e.g. MEX.")
     name = models.CharField(max_length=200, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)  # created_after=, created_before=
     updated_at = models.DateTimeField(auto_now=True, db_index=True)  # ordering=updated_at
 
     objects = CountryManager()
