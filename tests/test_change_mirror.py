@@ -13,7 +13,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from policy import records
-from policy.api.reading import ResourceUrls
+from policy.reading.plan import ResourceUrls
 
 FEED = "/api/v1/changes/"
 

@@ -179,7 +179,17 @@ def test_a_type_without_a_written_filterset_gets_one_from_its_declaration():
     queryset = records.STATEMENT.model.objects.all()
     expected = filtersets.StatementFilterSet(data, queryset=queryset).qs
     assert list(derived(data, queryset=queryset).qs) == list(expected)
-    assert set(derived.base_filters) == {"search", "ordering", "source", "date_after", "date_before"}
+    assert set(derived.base_filters) == {
+        "search",
+        "ordering",
+        "source",
+        "date_after",
+        "date_before",
+        "created_after",
+        "created_before",
+        "updated_after",
+        "updated_before",
+    }
 
 
 @pytest.mark.django_db

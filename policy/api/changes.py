@@ -12,9 +12,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from ..reading.changes import CHANGE_KINDS, ChangeFeed, InvalidCursor, decode, encode
+from ..reading.plan import ResourceUrls
 from ..records import TYPES
 from .filtering import reject_unknown_parameters
-from .reading import ResourceUrls
 
 
 class ChangesQuery(forms.Form):
