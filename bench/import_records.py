@@ -61,16 +61,16 @@ def measure(args):
     django.setup()
     from django.core.management import call_command
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with open(os.devnull, "w") as quiet:
         try:
             call_command("import_records", *args, stdout=quiet)
             ok = True
         except Exception as error:  # reported, not raised: the figure says it failed
             ok = str(error)[:300]
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": round(seconds, 2), "peak_mb": round(peak), "ok": ok}))
+    print(json.dumps({"seconds": round(seconds, 2), "cpu": round(cpu, 2), "peak_mb": round(peak), "ok": ok}))
 
 
 def prepare(url):
@@ -110,8 +110,10 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     data = RESULTS / f"statements-{options.rows}.csv"
     rows_file(options.rows, data)
-    print(f"{options.rows:,} statement rows ({data.stat().st_size / 1e6:.1f} MB)")
-    print("| backend | step | seconds | peak RSS (MB) | result |\n|---|---|---|---|---|")
+    load = os.getloadavg()[0]
+    size = data.stat().st_size / 1e6
+    print(f"{options.rows:,} statement rows ({size:.1f} MB); load average {load:.1f} on {os.cpu_count()} cores")
+    print("| backend | step | seconds | CPU seconds | peak RSS (MB) | result |\n|---|---|---|---|---|---|")
     for backend in options.backends.split(","):
         url = PG_URL if backend == "postgres" else f"sqlite:///{RESULTS / 'import.sqlite3'}"
         env = prepare(url)
@@ -120,7 +122,8 @@ def main():
                 continue
             result = step(env, str(data), *args)
             ok = "ok" if result["ok"] is True else result["ok"]
-            print(f"| {backend} | {label} | {result['seconds']} | {result['peak_mb']} | {ok} |", flush=True)
+            row = f"| {backend} | {label} | {result['seconds']} | {result['cpu']} | {result['peak_mb']} | {ok} |"
+            print(row, flush=True)
 
 
 if __name__ == "__main__":
