@@ -1,5 +1,7 @@
 """`/api/v1/suggestions/`: the review queue for editors; and suggestions appear nowhere public."""
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -10,6 +12,7 @@ from policy.records import TYPES
 from .api_support import client_for, editor_user, table_counts, user_with
 
 API = "/api/v1/suggestions/"
+SOURCE = "usa-today-biden-mexico-2021-05-07"
 MARK = "Zyxwvut"  # a word no record holds: any page showing it shows a suggestion
 
 
@@ -154,3 +157,19 @@ def test_suggestions_appear_in_no_public_list_page_count_timeline_search_or_expo
             assert MARK.encode() not in body, url
     search = api.get("/api/v1/actors/", {"search": MARK}).json()
     assert search["count"] == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_accept_and_import_work_outside_a_test_transaction(django_user_model, tmp_path):
+    """Both lock the cited source (`select_for_update`), which needs their own transaction on PostgreSQL."""
+    from django.core.management import call_command
+
+    editor = editor_user(django_user_model, "ed")
+    path = tmp_path / "statements.csv"
+    excerpt = "It probably won’t be easy."
+    path.write_text(f"speaker,text,kind,source,excerpt\nkamala-harris,,paraphrase,{SOURCE},{excerpt}\n", "utf-8")
+    call_command("import_records", str(path), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    suggestion = Suggestion.objects.get(origin_detail="statements.csv row 2")
+    response = client_for(editor).post(f"{API}{suggestion.pk}/accept/", {}, format="json")
+    assert response.status_code == 200, response.content
+    assert Statement.objects.get(slug=response.json()["record_key"]).text == excerpt
