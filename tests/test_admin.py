@@ -20,11 +20,12 @@ from policy.models.base import Cited
 
 pytestmark = pytest.mark.django_db
 
-# The editable records' admins; the log of redactions is read-only (tests/test_history.py).
+# The editable records' admins; the log of redactions is read-only (tests/test_history.py), and the
+# review queue is not a record (tests/test_review_admin.py).
 REGISTERED = [
     pytest.param(model, model_admin, id=model.__name__)
     for model, model_admin in admin.site._registry.items()
-    if model._meta.app_label == "policy" and model is not policy.models.Redaction
+    if model._meta.app_label == "policy" and model not in (policy.models.Redaction, policy.models.Suggestion)
 ]
 AUTOCOMPLETES = [
     pytest.param(param.values[0], field, id=f"{param.values[0].__name__}.{field}")
@@ -112,7 +113,7 @@ def form_errors(response):
 
 def test_every_model_is_registered():
     expected = {getattr(policy.models, name) for name in policy.models.__all__}
-    assert {param.values[0] for param in REGISTERED} | {policy.models.Redaction} == expected
+    assert {param.values[0] for param in REGISTERED} | {policy.models.Redaction, policy.models.Suggestion} == expected
     assert policy.models.Redaction in admin.site._registry
 
 

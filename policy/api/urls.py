@@ -1,13 +1,14 @@
 from django.urls import path
 from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .. import filtersets, records
 from ..representation import serializer_for
 from . import views
 from .auth import TokenView
 from .changes import ChangesView
+from .suggestions import SuggestionViewSet
 from .timeline import TimelineView
 
 SCHEMA_CACHE_SECONDS = 3600
@@ -55,6 +56,10 @@ router = Router()
 for record_type in records.TYPES:
     router.register(record_type.resource, viewset_for(record_type), basename=record_type.model_name)
 
+# The review queue is for editors: routed apart, so the API root (a public list) does not name it.
+suggestions = SimpleRouter()
+suggestions.register("suggestions", SuggestionViewSet, basename="suggestion")
+
 urlpatterns = [
     # Generating the schema takes a few hundred milliseconds and it changes only with the code.
     path("schema/", cache_page(SCHEMA_CACHE_SECONDS)(SpectacularAPIView.as_view()), name="schema"),
@@ -65,4 +70,5 @@ urlpatterns = [
     path("timeline/", TimelineView.as_view(), name="timeline"),
     path("changes/", ChangesView.as_view(), name="changes"),
     *router.urls,
+    *suggestions.urls,
 ]
