@@ -76,6 +76,17 @@ def test_one_bad_item_refuses_the_list_with_errors_by_index(editor):
     assert table_counts() == before, "nothing written, not even the good item"
 
 
+def test_items_that_are_not_objects_are_refused_by_index(editor):
+    before = table_counts()
+    response = editor.post(STATEMENTS, [statement("bulk-fine"), 1, "two"], format="json")
+    assert response.status_code == 400
+    fine, one, two = response.json()
+    assert fine == {}
+    assert one == {"non_field_errors": ["Invalid data. Expected a dictionary, but got int."]}
+    assert two == {"non_field_errors": ["Invalid data. Expected a dictionary, but got str."]}
+    assert table_counts() == before
+
+
 def test_a_key_used_twice_in_the_list_is_refused_at_its_second_item(editor):
     before = table_counts()
     response = editor.post(STATEMENTS, [statement("bulk-twice"), statement("bulk-twice")], format="json")
