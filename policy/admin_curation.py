@@ -90,7 +90,7 @@ class CitationForm(forms.ModelForm):
 
     def full_clean(self):
         super().full_clean()
-        refused = self._errors.get("excerpt") if self._errors else None
+        refused = self.errors.get("excerpt")  # computed by the full_clean above
         found = next((e.closest for e in refused.as_data() if getattr(e, "closest", None)), None) if refused else None
         if found is not None:
             self.fields["excerpt"].widget.closest = found

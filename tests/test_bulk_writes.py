@@ -87,6 +87,23 @@ def test_items_that_are_not_objects_are_refused_by_index(editor):
     assert table_counts() == before
 
 
+def test_a_bulk_write_s_errors_in_csv_name_each_item_by_index(editor):
+    items = [statement("bulk-fine"), statement("bulk-nobody", speaker="no-such-actor")]
+    response = editor.post(f"{STATEMENTS}?format=csv", items, format="json")
+    assert response.status_code == 400
+    assert response.content.decode().splitlines() == [
+        "field,message",
+        "1.speaker,No actor with slug “no-such-actor”.",
+    ]
+
+
+def test_created_records_in_csv_are_one_row_each(editor):
+    response = editor.post(f"{STATEMENTS}?format=csv", [statement("bulk-a"), statement("bulk-b")], format="json")
+    assert response.status_code == 201
+    rows = response.content.decode().splitlines()
+    assert len(rows) == 3 and rows[1].startswith("http://testserver/api/v1/statements/bulk-a/,bulk-a,")
+
+
 def test_a_key_used_twice_in_the_list_is_refused_at_its_second_item(editor):
     before = table_counts()
     response = editor.post(STATEMENTS, [statement("bulk-twice"), statement("bulk-twice")], format="json")
