@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import records
+from .admin_curation import OFFSETS, ActorForm, CitationForm, cite_context
 from .models import (
     Actor,
     AidPackage,
@@ -81,13 +82,23 @@ class RecordAdmin(SimpleHistoryAdmin):
 
 
 class CitedAdmin(RecordAdmin):
-    """A record drawn from a source: the citation gets its own fieldset, offsets shown read-only."""
+    """A record drawn from a source: the citation gets its own fieldset; the offsets are read-only inputs
+    that a selection (or a refused excerpt's closest passage) fills (policy.admin_curation)."""
 
+    form = CitationForm
     grouped_fieldsets = (CITATION, TIMESTAMPS)
-    readonly_fields = ("excerpt_in_context", "excerpt_start", "excerpt_end", "created_at", "updated_at")
+    readonly_fields = ("excerpt_in_context", "created_at", "updated_at")
 
     class Media:
         css = {"all": ("policy/admin.css",)}
+        js = ("policy/cite.js",)
+
+    def get_form(self, request, obj=None, **kwargs):
+        # The offsets are the form's own fields (the model's are not editable): not the model form's.
+        if kwargs.get("fields", ()) is None:  # get_fields() asking which fields the form has: all of them
+            return super().get_form(request, obj, **kwargs)
+        fields = kwargs.pop("fields", None) or flatten_fieldsets(self.get_fieldsets(request, obj))
+        return super().get_form(request, obj, fields=[name for name in fields if name not in OFFSETS], **kwargs)
 
     @admin.display(description="Excerpt in context")
     def excerpt_in_context(self, obj):
@@ -107,6 +118,7 @@ class CountryAdmin(RecordAdmin):
 
 @admin.register(Actor)
 class ActorAdmin(RecordAdmin):
+    form = ActorForm
     list_display = ("name", "kind", "role", "country", "updated_at")
     list_filter = ("kind", "country")
     list_select_related = ("country",)
@@ -128,6 +140,16 @@ class SourceAdmin(RecordAdmin):
     search_fields = ("title", "slug", "url", "publisher__name")
     autocomplete_fields = ("publisher",)
     date_hierarchy = "published_on"
+    change_form_template = "policy/admin/source_change_form.html"  # its text, to cite by selecting
+
+    class Media:
+        css = {"all": ("policy/admin.css",)}
+        js = ("policy/cite.js",)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.text:
+            context["cite"] = cite_context(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(boolean=True, description="Text held")
     def has_text(self, obj):

@@ -123,8 +123,11 @@ class MomentField(forms.Field):
                 return (make_aware(moment, datetime.UTC) if is_naive(moment) else moment).astimezone(datetime.UTC)
         except (ValueError, OverflowError):
             pass
+        # The value goes in as a parameter: django-filter formats the message with `%`, and a raw `%` in
+        # the value would be a TypeError (a 500).
         raise forms.ValidationError(
-            f"“{value}” is not an ISO 8601 date-time or date (e.g. 2021-05-07T12:00:00Z or 2021-05-07)."
+            "“%(value)s” is not an ISO 8601 date-time or date (e.g. 2021-05-07T12:00:00Z or 2021-05-07).",
+            params={"value": value},
         )
 
 

@@ -10,24 +10,49 @@ write's transaction ends), the source's own writes included: a write that change
 text and a write that cites it cannot both validate against the state the other is changing.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from .closest import closest_passage, hint_message
+
 MIN_EXCERPT = 10
 
 
-def locate_excerpt(text, excerpt):
-    """(start, end) of the excerpt's first occurrence in text that cuts no word, or None."""
+def locate_excerpt(text, excerpt, near=None):
+    """(start, end) of the excerpt's occurrence in text that cuts no word, or None: the first, or with
+    `near` the one that starts nearest to it (an excerpt edited after selecting, a text edited around it)."""
     if not text or not excerpt:
         return None
-    start = text.find(excerpt)
+    found, start = [], text.find(excerpt)
     while start >= 0:
-        end = start + len(excerpt)
-        if not cuts_word(text, start) and not cuts_word(text, end):
-            return start, end
+        if holds(text, excerpt, start, start + len(excerpt)):
+            if near is None:
+                return start, start + len(excerpt)
+            found.append((abs(start - near), start))
         start = text.find(excerpt, start + 1)
-    return None
+    return (min(found)[1], min(found)[1] + len(excerpt)) if found else None
+
+
+def holds(text, excerpt, start, end):
+    """Whether the text holds the excerpt, as whole words, at exactly these offsets (a selection's)."""
+    return (
+        isinstance(start, int)
+        and isinstance(end, int)
+        and 0 <= start < end <= len(text)
+        and text[start:end] == excerpt
+        and not cuts_word(text, start)
+        and not cuts_word(text, end)
+    )
+
+
+def excerpt_offsets(text, excerpt, start=None, end=None):
+    """Where a citation's excerpt stands: at the offsets given when the text holds it there (an editor's
+    selection of one of several occurrences), else at the occurrence nearest to them (or the first)."""
+    if text and holds(text, excerpt, start, end):
+        return start, end
+    return locate_excerpt(text, excerpt, near=start)
 
 
 def cuts_word(text, at):
@@ -36,19 +61,29 @@ def cuts_word(text, at):
 
 
 def excerpt_error(source, excerpt):
-    """A reader-facing message when the excerpt is too short or not in the source's text, else None.
+    """A ValidationError for a reader when the excerpt is too short or not in the source's text, else None.
 
     `source` is a Source or its id; its text is read afresh, under the lock. A source whose text we do
-    not hold cannot be checked for the words, so only the length counts.
+    not hold cannot be checked for the words, so only the length counts. An excerpt that is not there
+    as whole words is answered with the closest passage and the first difference (policy.closest): the
+    message says it, and the error's `closest` carries it for the API's body and the admin's button.
     """
     if len(excerpt.strip()) < MIN_EXCERPT:
-        return f"An excerpt must be at least {MIN_EXCERPT} characters: enough of the source's words to find."
+        return ValidationError(
+            f"An excerpt must be at least {MIN_EXCERPT} characters: enough of the source's words to find.",
+            code="too_short",
+        )
     slug, text = locked_source(getattr(source, "pk", source))
     if not text or locate_excerpt(text, excerpt) is not None:
         return None
     if excerpt in text:
-        return f"The excerpt cuts a word in the text of source “{slug}”: begin and end it on whole words."
-    return f"The excerpt does not occur verbatim in the text of source “{slug}”."
+        message = f"The excerpt cuts a word in the text of source “{slug}”: begin and end it on whole words."
+    else:
+        message = f"The excerpt does not occur verbatim in the text of source “{slug}”."
+    found = closest_passage(text, excerpt)
+    error = ValidationError(f"{message} {hint_message(found)}" if found else message, code="not_verbatim")
+    error.closest = found
+    return error
 
 
 def locked_source(source_id):
@@ -99,10 +134,10 @@ def citation_name(values):
 
 
 def citations_of(source):
-    """(model, pk, name, excerpt) of every citation of the source."""
+    """(model, pk, name, excerpt, excerpt_start) of every citation of the source."""
     for model in cited_models():
-        rows = model.objects.filter(source=source).values_list("pk", "excerpt", *model.citation_label)
-        yield from ((model, pk, citation_name(label), excerpt) for pk, excerpt, *label in rows)
+        rows = model.objects.filter(source=source).values_list("pk", "excerpt", "excerpt_start", *model.citation_label)
+        yield from ((model, pk, citation_name(label), excerpt, at) for pk, excerpt, at, *label in rows)
 
 
 def dropped_citations(source, text):
@@ -111,7 +146,7 @@ def dropped_citations(source, text):
     if source.pk is None:
         return []
     locked_source(source.pk)
-    return sorted(slug for _, _, slug, excerpt in citations_of(source) if locate_excerpt(text, excerpt) is None)
+    return sorted(slug for _, _, slug, excerpt, _ in citations_of(source) if locate_excerpt(text, excerpt) is None)
 
 
 @receiver(pre_save, sender="policy.Source")
@@ -125,8 +160,8 @@ def move_excerpt_offsets(sender, instance, **kwargs):
     """A source's new text moves its citations' excerpts: their stored offsets follow."""
     if not getattr(instance, "_text_changed", False):
         return
-    for model, pk, _, excerpt in list(citations_of(instance)):  # read all before writing (SQLite cursors)
-        start, end = locate_excerpt(instance.text, excerpt) or (None, None)
+    for model, pk, _, excerpt, at in list(citations_of(instance)):  # read all before writing (SQLite cursors)
+        start, end = locate_excerpt(instance.text, excerpt, near=at) or (None, None)
         model.objects.filter(pk=pk).update(excerpt_start=start, excerpt_end=end)
 
 
@@ -139,5 +174,5 @@ def set_excerpt_offsets(sender, instance, raw=False, **kwargs):
     from .models import Source
 
     text = Source.objects.filter(pk=instance.source_id).values_list("text", flat=True).first()
-    span = locate_excerpt(text, instance.excerpt)
+    span = excerpt_offsets(text, instance.excerpt, instance.excerpt_start, instance.excerpt_end)
     instance.excerpt_start, instance.excerpt_end = span if span else (None, None)

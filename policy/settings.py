@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "policy.api.schema.sparse_responses",
+        "policy.api.schema.bulk_writes",
     ],
 }
 

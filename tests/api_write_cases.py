@@ -11,6 +11,7 @@ from .api_support import (
     client_for,
     detail_url,
     is_related,
+    key_of,
     list_url,
     related_keys,
     same_scalar,
@@ -145,6 +146,24 @@ class WriteCases:
         response = client_for(writer).post(list_url(self.route), {**self.create_payload(), **overrides}, format="json")
         self.assert_rejected(response, field)
         assert table_counts() == before, "a failed write leaves nothing behind"
+
+    def test_a_list_posted_creates_its_items_like_single_writes(self, writer):
+        """Bulk create (policy.api.bulk): the same payload, in a list, makes the same record."""
+        client, payload = client_for(writer), self.create_payload()
+        response = client.post(list_url(self.route), [payload], format="json")
+        assert response.status_code == 201, response.content
+        (data,) = response.json()
+        self.assert_represents(data, payload)
+        self.assert_stored(self.model.objects.get(**{self.key: data[self.key]}), payload)
+        assert client.get(data["url"]).json() == data
+
+    def test_a_list_patched_updates_its_items_like_single_writes(self, writer):
+        client, obj, changes = client_for(writer), self.sample(), self.update_payload()
+        response = client.patch(list_url(self.route), [{self.key: key_of(obj), **changes}], format="json")
+        assert response.status_code == 200, response.content
+        (data,) = response.json()
+        self.assert_represents(data, changes)
+        self.assert_stored(obj, changes)
 
     def test_malformed_json_is_400(self, writer):
         before = table_counts()

@@ -61,4 +61,22 @@ def exception_handler(exc, context):
         exc = DatabaseBusy()
     elif isinstance(exc, IntegrityError):
         exc = exceptions.ValidationError({"non_field_errors": ["The change conflicts with existing data."]})
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == 400:
+        type_closest(response.data)
+    return response
+
+
+CLOSEST_NUMBERS = ("start", "end", "differs_at")
+
+
+def type_closest(data):
+    """DRF turns every value of an error body into text; an excerpt's closest passage (policy.closest),
+    wherever it stands (an item of a bulk write, a policy's link), gets its offsets back as numbers.
+    In place, so the body keeps its serializer (the browsable API redraws its form from it)."""
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(key, str) and key.endswith("_closest") and isinstance(value, dict):
+            value.update((name, int(value[name])) for name in CLOSEST_NUMBERS if name in value)
+        else:
+            type_closest(value)

@@ -41,6 +41,17 @@ def safe_rows(rows):
     return ([spreadsheet_safe(cell) for cell in row] for row in rows)
 
 
+def error_rows(data, prefix=""):
+    """The `field,message` rows of an error body; a bulk write's errors name each item by its index
+    (`1.excerpt`: policy.api.bulk)."""
+    if isinstance(data, list):
+        return [row for index, item in enumerate(data) for row in error_rows(item, f"{prefix}{index}.")]
+    return [
+        {"field": f"{prefix}{field}", "message": "; ".join(map(str, m if isinstance(m, list) else [m]))}
+        for field, m in (data or {}).items()
+    ]
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """One row per record, written by `stream` alone: a whole list a chunk of rows at a time (the
     view streams it: policy.api.reads), or at once a page, a single record, or an error (as
@@ -57,10 +68,7 @@ class CSVRenderer(renderers.BaseRenderer):
         if isinstance(data, dict) and "results" in data:
             rows = data["results"]
         elif response is not None and response.status_code >= 400:
-            rows = [
-                {"field": field, "message": "; ".join(map(str, m if isinstance(m, list) else [m]))}
-                for field, m in (data or {}).items()
-            ]
+            rows = error_rows(data)
         else:
             rows = data if isinstance(data, list) else [data]
         # An empty page still has its header row (an empty body would also lose its Content-Type).

@@ -31,11 +31,27 @@ class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
 
 
 # What every operation can answer besides its success, so clients (and schemathesis) see the whole contract.
+CLOSEST = {
+    "type": "object",
+    "description": "Beside the message of an excerpt that is not verbatim in its source (`excerpt`): the "
+    "source's closest passage, its offsets in the source's text, the index in the excerpt (0-based) of the "
+    "first character that differs, what kind of difference it is and the characters there.",
+    "properties": {
+        "closest": {"type": "string"},
+        "start": {"type": "integer"},
+        "end": {"type": "integer"},
+        "differs_at": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["quote", "dash", "ellipsis", "whitespace", "case", "other"]},
+        "excerpt_has": {"type": "string"},
+        "source_has": {"type": "string"},
+    },
+    "required": ["closest", "start", "end", "differs_at", "kind", "excerpt_has", "source_has"],
+}
 ERROR = {
     "type": "object",
     "description": "An error: `detail` for the request as a whole, or field-level messages keyed by field "
-    "(or query parameter) name.",
-    "properties": {"detail": {"type": "string"}},
+    "(or query parameter) name; `excerpt_closest` beside an `excerpt` that is not verbatim in its source.",
+    "properties": {"detail": {"type": "string"}, "excerpt_closest": CLOSEST},
     "additionalProperties": True,
 }
 DETAIL = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
@@ -83,6 +99,12 @@ class AutoSchema(AdaptedAutoSchema):
         if anonymous_reads and {} not in auth:
             auth.append({})
         return auth
+
+    def get_operation_id(self):
+        operation_id = super().get_operation_id()
+        if getattr(self.view, "action", None) == "bulk_partial_update":  # PATCH on a list (policy.api.bulk)
+            return operation_id.replace("_partial_update", "_bulk_partial_update")
+        return operation_id
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
@@ -184,3 +206,38 @@ class ReaderTokenScheme(TokenScheme):
 
 class ReaderSessionScheme(SessionScheme):
     target_class = "policy.routers.ReaderSessionAuthentication"
+
+
+def bulk_writes(result, generator, request, public):
+    """A list endpoint takes a JSON list too (policy.api.bulk): POST creates every item, PATCH updates every
+    item named by its key; a 400 then lists each item's errors by index."""
+    from .bulk import MAX_BULK_ITEMS
+
+    paths = result.get("paths", {})
+    for path, operations in paths.items():
+        key = next(
+            (p[len(path) + 1 : -2] for p in paths if p.startswith(f"{path}{{") and p.count("/") == path.count("/") + 1),
+            None,
+        )
+        if key is None or "patch" not in operations:
+            continue
+        listed = {"minItems": 1, "maxItems": MAX_BULK_ITEMS}
+        for content in operations["post"]["requestBody"]["content"].values():
+            one = content["schema"]
+            content["schema"] = {"oneOf": [one, {"type": "array", "items": one, **listed}]}
+        for media, content in operations["post"]["responses"]["201"]["content"].items():
+            if media != "text/csv":
+                content["schema"] = {"oneOf": [content["schema"], {"type": "array", "items": content["schema"]}]}
+        patch = operations["patch"]
+        patch["description"] = f"Update several records, each named by its `{key}` (all or none)."
+        for content in patch["requestBody"]["content"].values():
+            item = {"allOf": [content["schema"], {"type": "object", "required": [key]}]}
+            content["schema"] = {"type": "array", "items": item, **listed}
+        for media, content in patch["responses"]["200"]["content"].items():
+            if media != "text/csv":
+                content["schema"] = {"type": "array", "items": content["schema"]}
+        for operation in (operations["post"], patch):
+            for media, content in operation["responses"]["400"]["content"].items():
+                if media != "text/csv":
+                    content["schema"] = {"oneOf": [ERROR, {"type": "array", "items": ERROR}]}
+    return result

@@ -21,8 +21,13 @@ class DocsView(SpectacularSwaggerSplitView):
 
 
 class Router(DefaultRouter):
-    """The API root also lists the endpoints that are not resources."""
+    """The API root also lists the endpoints that are not resources; a list also takes PATCH (NetBox's
+    bulk update: policy.api.bulk)."""
 
+    routes = [
+        DefaultRouter.routes[0]._replace(mapping={**DefaultRouter.routes[0].mapping, "patch": "bulk_partial_update"}),
+        *DefaultRouter.routes[1:],
+    ]
     extra_root_entries = {"timeline": "timeline", "changes": "changes", "schema": "schema", "docs": "docs"}
 
     def get_api_root_view(self, api_urls=None):

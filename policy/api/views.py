@@ -5,7 +5,8 @@ resource, composed along DRF's seams:
   read plan of policy.reading.plan;
 - versions (ETags, `If-Match`, `If-None-Match`): policy.api.conditional;
 - the record's past (`as_of=`, history, redaction): policy.api.history_actions;
-- writes, each one transaction with the record's row locked: policy.api.writes.
+- writes, each one transaction with the record's row locked: policy.api.writes; lists of them
+  (POST or PATCH a JSON list to a list endpoint): policy.api.bulk.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +16,7 @@ from rest_framework import viewsets
 from .. import filtersets
 from .. import representation as serializers
 from ..records import normalise_key
+from .bulk import BulkWrites
 from .conditional import Versions
 from .history_actions import HistoryActions
 from .reads import Reads
@@ -33,9 +35,10 @@ AS_OF_PARAMETER = OpenApiParameter(
     list=extend_schema(parameters=SPARSE_PARAMETERS),
     retrieve=extend_schema(parameters=[*SPARSE_PARAMETERS, AS_OF_PARAMETER]),
 )
-class RecordViewSet(Reads, Versions, HistoryActions, LockedWrites, viewsets.ModelViewSet):
+class RecordViewSet(Reads, Versions, HistoryActions, BulkWrites, LockedWrites, viewsets.ModelViewSet):
     """Lists and details are read through a `ReadPlan` compiled from the serializer;
-    writes go through the serializer and answer with the same representation."""
+    writes go through the serializer and answer with the same representation; a list of
+    them is written all or nothing (policy.api.bulk)."""
 
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"

@@ -18,20 +18,25 @@ class LockedWrites:
         return self.kwargs[self.lookup_field]
 
     def get_object(self):
-        queryset, lookup = self.get_queryset(), {self.lookup_field: self.get_lookup_value()}
+        obj = self.locked_object(self.get_lookup_value())
+        if obj is None:
+            raise NotFound(
+                f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs[self.lookup_field]}”."
+            )
+        return obj
+
+    def locked_object(self, key):
+        """The record with this key (None if there is none), its row locked for a write."""
+        queryset, lookup = self.get_queryset(), {self.lookup_field: key}
         if self.request.method not in SAFE_METHODS and transaction.get_connection(queryset.db).in_atomic_block:
             lock_cited_source(self.model, **lookup)  # first: the order a source's own write locks in
             # Locked until the write's transaction ends: the If-Match check and the write are atomic.
             # Outside a write's transaction (OPTIONS asks for the record as a PUT would, to describe
             # the form) there is nothing to hold a lock for, and PostgreSQL refuses one.
             queryset = queryset.select_for_update()
-        try:
-            obj = queryset.get(**lookup)
-        except self.model.DoesNotExist:
-            raise NotFound(
-                f"No {self.model._meta.verbose_name} with {self.lookup_field} “{self.kwargs[self.lookup_field]}”."
-            ) from None
-        self.check_object_permissions(self.request, obj)
+        obj = queryset.filter(**lookup).first()
+        if obj is not None:
+            self.check_object_permissions(self.request, obj)
         return obj
 
     def create(self, request, *args, **kwargs):

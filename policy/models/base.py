@@ -114,7 +114,7 @@ class Citation(models.Model):
         if self.source_id is not None and self.excerpt:
             error = excerpt_error(self.source_id, self.excerpt)
             if error:
-                raise ValidationError({"excerpt": error})
+                raise ValidationError({"excerpt": error})  # the error itself: it carries the closest passage
             error = unchecking_move(self)
             if error:
                 raise ValidationError({"source": error})

@@ -26,6 +26,19 @@ def with_detail_only(columns, name, before):
     return [*columns[:at], name, *columns[at:]]
 
 
+def model_errors(exc):
+    """A model's ValidationError as a DRF error body: `__all__` under non_field_errors, and beside an
+    excerpt's message the closest passage of its source, for programs (`excerpt_closest`: policy.closest)."""
+    detail = serializers.as_serializer_error(exc)
+    if "__all__" in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
+    for field, errors in getattr(exc, "error_dict", {}).items():
+        found = next((error.closest for error in errors if getattr(error, "closest", None)), None)
+        if found is not None:
+            detail[f"{field}_closest"] = found.as_dict()
+    return detail
+
+
 class KnownKeysOnly:
     """A body key that names no field is a 400 (`{"descripton": …}` was silently a no-op edit).
     Read-only fields (`url`, `created_at`, …) are fields: a record read and sent back is accepted."""
@@ -67,10 +80,7 @@ class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
         try:
             instance.full_clean(exclude=relations, validate_unique=False)
         except DjangoValidationError as exc:
-            detail = serializers.as_serializer_error(exc)
-            if "__all__" in detail:
-                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
-            raise serializers.ValidationError(detail) from None
+            raise serializers.ValidationError(model_errors(exc)) from None
         return attrs
 
     def changes_anything(self):

@@ -12,7 +12,7 @@ from ..reading.history import LINK_CITATION
 from ..reading.readers import Compact
 from ..records import POLICY
 from . import fields
-from .base import KnownKeysOnly, RecordSerializer
+from .base import KnownKeysOnly, RecordSerializer, model_errors
 from .fields import CompactRelatedField
 
 
@@ -76,7 +76,7 @@ class PolicyLinkSerializer(KnownKeysOnly, serializers.Serializer):
             link.clean_fields(exclude=["from_policy"])
             link.clean()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(serializers.as_serializer_error(exc)) from None
+            raise serializers.ValidationError(model_errors(exc)) from None
         return attrs
 
 

@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 
 from policy.models import Source, Statement
 from policy.models.records import quote_error
-from policy.provenance import MIN_EXCERPT, citation_name, cited_models, locate_excerpt
+from policy.provenance import MIN_EXCERPT, citation_name, cited_models, holds, locate_excerpt
 
 
 class Command(BaseCommand):
@@ -84,6 +84,6 @@ def citation_problem(text, excerpt, start, end):
     span = locate_excerpt(text, excerpt)
     if span is None:
         return "excerpt not found"
-    if span != (start, end):
+    if not holds(text, excerpt, start, end):  # any occurrence will do: an editor may have selected a later one
         return f"stored offsets {start}–{end} but excerpt is at {span[0]}–{span[1]}"
     return None
