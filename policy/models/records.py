@@ -74,6 +74,8 @@ class Policy(Cited):
     class Meta(Cited.Meta):
         verbose_name_plural = "policies"
         constraints = [precision_constraint("policy"), date_order_constraint("policy", "start_date", "end_date")]
+        # A country's policies in a date range (migration 0010).
+        indexes = [models.Index(fields=["jurisdiction", "start_date"], name="policy_jurisdiction_start")]
 
     def __str__(self):
         return self.title
@@ -176,7 +178,11 @@ class AidPackage(Cited):
             ),
             choices_constraint("aidpackage", "value_qualifier", ValueQualifier),
         ]
-        indexes = [models.Index(fields=["amount"], name="aidpackage_amount_idx")]
+        indexes = [
+            models.Index(fields=["amount"], name="aidpackage_amount_idx"),
+            # A donor's packages in a date range (migration 0010).
+            models.Index(fields=["donor", "announced_on"], name="aid_donor_announced"),
+        ]
 
     def __str__(self):
         return self.title
@@ -205,6 +211,8 @@ class Statement(Cited):
 
     class Meta(Cited.Meta):
         constraints = [precision_constraint("statement")]
+        # One speaker's statements in a date range, newest first (migration 0010).
+        indexes = [models.Index(fields=["speaker", "said_on"], name="stmt_speaker_said_on")]
 
     def __str__(self):
         return f"{self.speaker}: {self.text[:80]}"

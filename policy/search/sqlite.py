@@ -14,10 +14,11 @@ with Django's `icontains`, `LIKE '%…%'` row by row, whose case folding covers 
 (OR-ed with the related records' `speaker_id IN (SELECT …)`). So does every search on a database
 without migration 0005's indexes (another vendor, or an SQLite without FTS5's trigram tokenizer,
 before 3.34). No ranking: results keep the requested or default order. A text with FREQUENT
-matches or more in the index is filtered as `+id IN (…)`, which keeps SQLite from driving the
-query by the list: it walks the page's order instead and stops when the page is full, rather
-than sorting every match. tests/test_search_sqlite.py checks the semantics on both backends and,
-on SQLite, that a statement search never scans the table (below FREQUENT matches)."""
+matches or more in the index is filtered as `+id IN (…)` in a page's query, which keeps SQLite
+from driving the query by the list: it walks the page's order instead and stops when the page is
+full, rather than sorting every match; its count (unordered) keeps `id IN (…)` (PageOrderHint).
+tests/test_search_sqlite.py checks the semantics on both backends and, on SQLite, that a
+statement search never scans the table (its page below FREQUENT matches, its count always)."""
 
 import json
 from collections import defaultdict
@@ -148,6 +149,22 @@ def frequent(connection, match):
         return cursor.fetchone()[0] >= FREQUENT
 
 
+class PageOrderHint(Func):
+    """`+id` in an ordered query (a page: SQLite walks the order's index and stops when the page is
+    full), plain `id` in an unordered one (a count: SQLite reads the matched ids through the
+    primary key rather than scanning the table — 20–60 ms against 180 ms for a word in 1% of a
+    million statements). Either way the same rows match: only the plan differs."""
+
+    template = "+%(expressions)s"
+
+    def as_sql(self, compiler, connection, **extra_context):
+        query = compiler.query
+        ordered = query.order_by or (query.default_ordering and query.get_meta().ordering)
+        if not ordered:
+            extra_context["template"] = "%(expressions)s"
+        return super().as_sql(compiler, connection, **extra_context)
+
+
 def related_matches(model, relation, fields, value):
     """Records whose `relation` (a foreign key or many-to-many) has a name containing `value`, by
     key — never a join, which would repeat records or make SQLite test every record's names — as
@@ -186,7 +203,7 @@ def substring_search(queryset, search_fields, value):
             # 8% of a million statements); `+id` makes it walk the page's order index instead and
             # stop at the page's end (0.03 s). For a rare word that walk would cross the whole
             # index (70 ms against 0.1), hence the count first.
-            unindexed = Func(F("pk"), template="+%(expressions)s", output_field=models.IntegerField())
+            unindexed = PageOrderHint(F("pk"), output_field=models.IntegerField())
             return queryset.alias(unindexed_pk=unindexed).filter(unindexed_pk__in=ids)
         return queryset.filter(pk__in=ids)
     condition = Q()
