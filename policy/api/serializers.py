@@ -14,8 +14,10 @@ from django.db import models, transaction
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from .. import records
 from ..choices import PolicyRelationKind
 from ..models import Actor, AidPackage, Country, Event, Policy, PolicyRelation, Source, Statement, Statistic, Topic
+from ..slugs import label_of, propose_slug
 from . import fields
 from .fields import CompactRelatedField
 from .reading import Compact
@@ -53,10 +55,14 @@ class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
     }
 
     class Meta:
-        extra_kwargs = {"url": {"lookup_field": "slug"}}
+        # Omitted on create, the slug is proposed from the title, name or text (policy.slugs).
+        extra_kwargs = {"url": {"lookup_field": "slug"}, "slug": {"required": False}}
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        if self.instance is None and "slug" in self.fields and not attrs.get("slug"):
+            declared = records.BY_MODEL[self.Meta.model]
+            attrs["slug"] = propose_slug(self.Meta.model, label_of(declared, attrs))
         model = self.Meta.model
         relations = {f.name for f in model._meta.get_fields() if f.many_to_many or f.one_to_many}
         instance = copy.copy(self.instance) if self.instance is not None else model()

@@ -1,4 +1,5 @@
 from .actors import Actor
+from .curation import Suggestion
 from .events import Event
 from .records import AidPackage, Policy, PolicyRelation, Statement, Statistic
 from .redaction import Redaction
@@ -15,5 +16,6 @@ __all__ = [
     "Source",
     "Statement",
     "Statistic",
+    "Suggestion",
     "Topic",
 ]

@@ -1,0 +1,1 @@
+"""Curation: the review queue (queue), bulk import (importing) and templates."""
