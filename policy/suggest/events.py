@@ -23,7 +23,7 @@ BEFORE = regex.compile(
 )
 AFTER = regex.compile(rf"(?i)(?:’s|'s)?\s+(?P<np>(?:[\p{{L}}-]+\s+){{0,2}}?(?P<noun>{NOUN}))\b")
 VERBS = regex.compile(
-    r"\b(?P<verb>met|meets|meet|will meet|traveled|travelled|travels|will travel|visited|visits|will visit|flew)"
+    r"\b(?P<verb>met|meets|meet|traveled|travelled|travels|travel|visited|visits|visit|flew)"
     r"\b(?:\s+(?:with|to)\s+(?P<place>\p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)*))?"
 )
 PLANNED = regex.compile(r"(?i)\b(?:planned|scheduled|upcoming|proposed|future|expected|next)\b")

@@ -153,7 +153,9 @@ def _names_in(text, match, mentions, country_of_word):
             continue
         break
     start = match.start() + len(match.group()[:offset]) + (1 if offset else 0)
-    name = text[start : match.end()].rstrip(".’'")
+    name = text[start : match.end()].rstrip("’'")
+    if name.endswith(".") and not regex.search(r"(?:\b(?:Jr|Sr)|\b\p{Lu})\.$", name):
+        name = name[:-1]
     end = start + len(name)
     if not name or any(m.start < end and start < m.end for m in mentions):
         return []

@@ -14,7 +14,8 @@ from .numbers import amount, currency_of, decimal_text, money_pattern, noun_phra
 STATUSES = (
     ("requested", r"seeking|seeks|sought|requested|requests|requesting|asked for|asking for|asks for|proposed|"
                   r"proposes|proposing|calls for|called for|wants|is requesting|urged"),
-    ("pledged", r"pledged|pledges|pledging|promised|promises|committed|commits|vowed|vows|offered|offers"),
+    ("pledged", r"pledged|pledges|pledging|promised|promises|committed|commits|vowed|vows|offered|offers|"
+                r"agreed|agrees|lend|lends|lent"),
     ("announced", r"announced|announces|announcing|unveiled|unveils|launched|launches|declared"),
     ("appropriated", r"approved|approves|appropriated|allocated|allocates|earmarked|budgeted|authori[sz]ed"),
     ("disbursed", r"disbursed|delivered|sent|provided|provides|spent|paid|gave|gives|given|handed|transferred|released"),  # noqa: E501
@@ -23,6 +24,7 @@ STATUSES = (
 )  # fmt: skip
 STATUS_BEFORE = [(name, regex.compile(rf"\b(?:{verbs})\b(?:\s+[^\s,;]+){{0,6}}?\s*$")) for name, verbs in STATUSES]
 AID = regex.compile(r"\b(?:aid|assistance|relief|funding|funds|grants?|loans?|package|donations?|financing|support)\b")
+LENDING = regex.compile(r"\b(?:lend|lends|lent|loan|loans|donate|donates|donated|grant|grants|granted)\b")
 KINDS = (
     ("humanitarian", r"humanitarian|relief|emergency|disaster|refugees?"),
     ("food", r"food|hunger|nutrition"),
@@ -58,7 +60,8 @@ def _amounts(document, start, end):
         left, _right = clause(document, match.start(), start, end)
         status = _status(text, left, match.start())
         after = text[match.end() : min(end, match.end() + 80)]
-        is_aid = AID.search(after) or AID.search(text, max(left, match.start() - 40), match.start())
+        before = text[max(left, match.start() - 60) : match.start()]
+        is_aid = AID.search(after) or AID.search(before) or LENDING.search(before)
         qualifier = qualifier_before(text, match.start())
         if status and is_aid:
             proposals.append(_aid(document, match, value, currency, status, qualifier, start, end))

@@ -24,8 +24,10 @@ NP_STOP = {
     "according", "that", "which", "who", "while", "as", "because", "per", "is", "are", "was", "were", "has", "have",
     "had", "will", "would", "could", "should", "to", "from", "by", "rather", "than", "during", "when", "after",
     "before", "since", "with", "without", "over", "largely", "mostly", "but", "in", "on", "at", "for", "this",
-    "last", "next", "amid", "into", "across", "through",
+    "last", "next", "amid", "into", "across", "through", "rose", "rises", "fell", "falls", "grew", "grows", "shrank",
+    "reached", "hit", "stood",
 }  # fmt: skip
+LEADING = {"as", "while", "and", "but", "when", "because", "since", "though", "although", "if", "so", "yet"}
 QUALIFIER_WORDS = regex.compile(r"(?i)roughly|about|around|approximately|nearly|almost|some|more|less|over|under")
 WORD = regex.compile(r"[\p{L}\p{N}’'\-.$%]+|[,;:–—()]")
 
@@ -101,6 +103,8 @@ def noun_phrase(text, start, end, limit=9):
     words = []
     for match in WORD.finditer(text, start, end):
         word = match.group()
+        if not words and word.lower() in LEADING:
+            continue
         verb = words and len(word) > 4 and word.endswith(("ing", "ed"))  # a participle starts a verb phrase
         if word in ",;:–—()" or word.lower() in NP_STOP or verb or len(words) >= limit:
             break

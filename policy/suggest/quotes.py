@@ -17,8 +17,8 @@ import regex
 from .base import Proposal
 from .context import excerpt_fields
 from .dates import dates_in
+from .models_compat import SEPARATOR
 
-SEPARATOR = " […] "  # policy.models.records.QUOTE_SEPARATOR; not imported, to keep this module Django-free
 SAY = (
     r"said|says|told|tells|added|adds|stated|warned|warns|argued|argues|insisted|noted|explained|wrote|writes|"
     r"tweeted|declared|asked|replied|responded|recalled|continued|acknowledged|admitted|conceded|claimed|"
@@ -107,8 +107,7 @@ def _after_attribution(document, quote):
         mention = _mention_at(document, verb_first.end())
         if mention and mention.start < sentence_end:
             return mention.key, None, _clause_end(text, mention.end, sentence_end), "quotes.said_after", 0.85
-    gap = regex.match(r"[ \t]*[,—–-]?[ \t]*", text[position:])
-    mention = _mention_at(document, position + gap.end())
+    mention = _speaker_after(document, position)
     if mention and mention.start < sentence_end:
         said = AFTER_WHO_FIRST.match(text, mention.end)
         if said:
@@ -129,6 +128,21 @@ def _after_attribution(document, quote):
         actor = _by_role(document, descriptor.group("role"), quote.start)
         if actor:
             return actor, None, _clause_end(text, descriptor.end(), sentence_end), "quotes.descriptor", 0.6
+    return None
+
+
+def _speaker_after(document, position):
+    """The actor named right after the quote, past a title of up to four words (“, Foreign Secretary X”)."""
+    text = document.text
+    at = position + regex.match(r"[ \t]*[,—–-]?[ \t]*", text[position:]).end()
+    for _ in range(5):
+        mention = _mention_at(document, at)
+        if mention:
+            return mention
+        word = regex.match(r"(?:\p{Lu}[\p{L}.’'-]*|of|for)[ \t]+", text[at:])
+        if not word:
+            return None
+        at += word.end()
     return None
 
 

@@ -30,9 +30,13 @@ class Quote:
     end: int  # just after the closing mark
     mark: str
 
+    text_length: int = 0  # of the quoted words, spaces inside the marks left out (« like this »)
+    lead: int = 0
+
     @property
     def inner(self):
-        return self.start + len(self.mark), self.end - 1
+        start = self.start + len(self.mark) + self.lead
+        return start, (start + self.text_length) if self.text_length else self.end - 1
 
 
 def paragraphs(text):
@@ -63,13 +67,13 @@ def _opens(text, index, mark):
     after = text[index + 1] if index + 1 < len(text) else " "
     if mark in "'\"’":  # a straight mark or ’ opens only at a word's start
         return (before.isspace() or before in "([—–-") and not after.isspace()
-    return not after.isspace()
+    return mark in "«„" or not after.isspace()  # « French spacing »
 
 
 def _closes(text, index, mark):
     before = text[index - 1]
     after = text[index + 1] if index + 1 < len(text) else " "
-    if before.isspace():
+    if before.isspace() and mark != "»":
         return False
     if mark in "'’":  # not an apostrophe inside a word (don’t, López’s)
         return not after.isalnum()
@@ -96,7 +100,9 @@ def _pairs(text, start, end, opening, closing, taken, limit):
             index += 1  # unbalanced: this mark opens nothing
             continue
         if not _inside(close, taken):
-            pairs.append(Quote(index, close + 1, opening))
+            words = text[index + 1 : close]
+            lead = len(words) - len(words.lstrip())
+            pairs.append(Quote(index, close + 1, opening, len(words.strip()), lead))
         index = close + 1
 
 
