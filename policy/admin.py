@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import records
+from .admin_actions import SuggestsRecords
 from .models import (
     Actor,
     AidPackage,
@@ -121,7 +122,7 @@ class TopicAdmin(RecordAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordAdmin):
+class SourceAdmin(SuggestsRecords, RecordAdmin):
     list_display = ("title", "kind", "publisher", "published_on", "date_precision", "has_text")
     list_filter = ("kind", "date_precision", "published_on")
     list_select_related = ("publisher",)

@@ -31,7 +31,9 @@ SAY = r"(?:said|says|told|added|adds|stated|warned|argued|insisted|noted|explain
 CAPITALISED = regex.compile(
     r"(?<![\p{L}\p{N}])(?:\p{Lu}[\p{L}’'\-.]*)(?:\s(?:(?:of|and|for|the|on|de|del|da|van|von|bin|al)\s)*\p{Lu}[\p{L}’'\-.]*)*"
 )
-APPOSITION = regex.compile(r",\s+((?:a|an|the)\s[^,.;“”\"]{3,90}?|author of [^;]{3,160}?|\p{Lu}\w+’s [^,.;]{3,80}?),")
+APPOSITION = regex.compile(
+    r",\s+((?:a|an|the)\s[^,.;“”\"]{3,90}?|author of [^;]{3,160}?|\p{Lu}\w+’s [^,.;]{3,80}?)(?:,|\.(?=\s|$)|$)"
+)
 ATTRIBUTED_AFTER = regex.compile(rf"\s*,?\s+{SAY}\b")
 ATTRIBUTED_BEFORE = regex.compile(rf"(?:\b{SAY}|according to)\s+(?:the\s+)?$")
 REPORTED = regex.compile(rf"\s+(?:{SAY}|data|figures|statistics)\b")

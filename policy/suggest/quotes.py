@@ -113,7 +113,7 @@ def _after_attribution(document, quote):
         if said:
             addressee = None
             if said.group("verb") in ("told", "tells") and said.group("to"):
-                target = _mention_at(document, said.start("to"))
+                target = _speaker_after(document, said.start("to"))
                 addressee = target.key if target else None
             return mention.key, addressee, _clause_end(text, said.end(), sentence_end), "quotes.said_after", 0.85
     if position >= sentence_end:
