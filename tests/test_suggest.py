@@ -23,7 +23,7 @@ KNOWN = Known(
             "MX",
             ("AMLO", "López Obrador"),
         ),
-    ),  # fmt: skip
+    ),
     (KnownCountry("US", "United States"), KnownCountry("MX", "Mexico"), KnownCountry("FR", "France")),
 )
 
@@ -33,7 +33,7 @@ def of_type(proposals, record_type):
 
 
 def test_the_seed_article_meets_the_issues_targets():
-    name, text, published, known, records = seed_article()
+    _name, text, published, known, records = seed_article()
     counts = measure(text, records, suggest(text, published, known))
     share = {key: right / out_of for key, (right, out_of) in counts.items() if out_of}
     assert share["quote_recall"] >= 0.9 and share["quote_speaker"] >= 0.85
@@ -50,7 +50,7 @@ def test_every_corpus_article_has_an_answer_key_whose_excerpts_are_in_its_text()
 
 
 def test_same_input_same_proposals_with_excerpts_at_their_offsets():
-    name, text, published, known, _ = seed_article()
+    _name, text, published, known, _ = seed_article()
     first, second = suggest(text, published, known), suggest(text, published, known)
     assert [(p.record_type, p.fields, p.start, p.end, p.rule) for p in first] == [
         (p.record_type, p.fields, p.start, p.end, p.rule) for p in second
