@@ -79,6 +79,8 @@ CONTENT_SECURITY_POLICY = os.environ.get(
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Bulk import (`import_records`, the admin's import page): a larger file is refused, the limit stated.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
 INSTALLED_APPS = [
     "policy.apps.AdminConfig",  # Django's admin, its login throttled

@@ -28,13 +28,16 @@ def propose_slug(model, text, *, taken=()):
     claimed but not yet saved (rows earlier in the same import)."""
     declared = records.BY_MODEL[model]
     base = slug_base(text, fallback=declared.name.replace("_", "-"))
-    pattern = rf"^{re.escape(base)}(-[0-9]+)?$"
-    used = set(model.objects.filter(slug__regex=pattern).values_list("slug", flat=True))
-    used.update(slug for slug in taken if re.match(pattern, slug))
-    if base not in used:
-        return base
-    number = 2
-    while f"{base}-{number}" in used:
+    # The first free of base, base-2, … base-50 by the unique index; past those, every suffix in use.
+    candidates = [base, *(f"{base}-{number}" for number in range(2, 51))]
+    used = set(model.objects.filter(slug__in=candidates).values_list("slug", flat=True))
+    free = next((slug for slug in candidates if slug not in used and slug not in taken), None)
+    if free is not None:
+        return free
+    pattern = rf"^{re.escape(base)}-[0-9]+$"
+    used |= set(model.objects.filter(slug__regex=pattern).values_list("slug", flat=True))
+    number = 51
+    while f"{base}-{number}" in used or f"{base}-{number}" in taken:
         number += 1
     return f"{base}-{number}"
 

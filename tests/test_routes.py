@@ -14,6 +14,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from policy.api.urls import router
+from policy.curation import queue
+from policy.models import Source, Suggestion
 from policy.web.resources import RESOURCES
 
 from .api_support import editor_user, key_of
@@ -27,10 +29,14 @@ MODELS = {basename: viewset.serializer_class.Meta.model for _, viewset, basename
 # Administrators' and editors' actions (a history entry's redaction, a source's suggestions): whoever is not
 # signed in is asked to be, GET or OPTIONS.
 ADMIN_ONLY = re.compile(r"-(?:redact|suggest)$")
+# The review queue (policy.api.suggestions) is for editors, reads included; its actions take a POST.
+EDITORS_ONLY = re.compile(r"^suggestion-")
+QUEUE_ROUTES = ("suggestion-list", "suggestion-detail", "suggestion-accept", "suggestion-reject")
 
 
 def anonymous_status(label, documented):
-    return 401 if ADMIN_ONLY.search(label.split(" ")[0]) else documented.get(label.split(" ")[0], 200)
+    name = label.split(" ")[0]
+    return 401 if ADMIN_ONLY.search(name) or EDITORS_ONLY.search(name) else documented.get(name, 200)
 
 
 def patterns(resolver=None, namespace=""):
@@ -58,12 +64,24 @@ def route_urls():
         if name == "web:favicon":
             urls[name] = "/favicon.ico"
             continue
+        if EDITORS_ONLY.search(name):
+            urls[name] = reverse(name, kwargs={"pk": a_suggestion().pk} if params else None)
+            continue
         resource = pattern.default_args.get("resource")
         model = RESOURCES[resource].model if resource else MODELS.get(name.rsplit("-", 1)[0])
         kwargs = {param: key_of(model.objects.order_by("pk").first()) for param in params}
         url = reverse(name, kwargs={**kwargs, **pattern.default_args} or None)  # defaults pick the pattern
         urls[f"{name} {url}" if resource else name] = url
     return urls
+
+
+def a_suggestion():
+    suggestion = Suggestion.objects.order_by("pk").first()
+    if suggestion is None:
+        fields = {"name": "Someone New", "kind": "person"}
+        suggestion = queue.propose("actor", fields, source=Source.objects.first(), origin="person")
+        suggestion.save()
+    return suggestion
 
 
 @pytest.fixture
@@ -79,8 +97,8 @@ def test_the_walk_finds_every_kind_of_route(urls):
     assert {"api-root", "timeline", "schema", "docs", "redoc", "auth-token", "web:home", "web:list"} <= names
     assert {"web:record", "web:favicon"} <= names
     assert {f"{basename}-redact" for basename in MODELS} <= names
-    assert "source-suggest" in names
-    assert len(urls) == 4 * len(MODELS) + 6 + 2 + 2 * len(RESOURCES) + 1
+    assert set(QUEUE_ROUTES) <= names and "source-suggest" in names
+    assert len(urls) == 4 * len(MODELS) + 6 + 2 + 2 * len(RESOURCES) + len(QUEUE_ROUTES) + 1
 
 
 def test_every_route_answers_a_browser(urls):
@@ -98,6 +116,7 @@ def test_every_api_route_answers_options(urls, django_user_model, user):
     answers = {label: client.options(url).status_code for label, url in api.items()}
     if user == "editor":
         assert answers == {label: OPTIONS_STATUS.get(label, 200) for label in api}
+        assert {label: answers[label] for label in QUEUE_ROUTES} == dict.fromkeys(QUEUE_ROUTES, 200)
     else:
         assert answers == {label: anonymous_status(label, OPTIONS_STATUS) for label in api}
 

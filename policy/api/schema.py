@@ -116,7 +116,7 @@ class AutoSchema(AdaptedAutoSchema):
         codes = {"400", "429"}
         if self.method in ("POST", "PUT", "PATCH"):
             codes |= {"413", "415"}
-        if self.writes() and self.view.get_permissions():
+        if (self.writes() or getattr(self.view, "editors_only", False)) and self.view.get_permissions():
             codes |= {"401", "403"}
         if "{" in self.path or self.method == "GET":  # GET: also a page past the last
             codes.add("404")

@@ -1,11 +1,12 @@
 from django.urls import path
 from django.views.decorators.cache import cache_page
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .. import filtersets, records
 from . import serializers, views
 from .auth import TokenView
+from .suggestions import SuggestionViewSet
 from .timeline import TimelineView
 
 SCHEMA_CACHE_SECONDS = 3600
@@ -53,6 +54,10 @@ router = Router()
 for record_type in records.TYPES:
     router.register(record_type.resource, viewset_for(record_type), basename=record_type.model_name)
 
+# The review queue is for editors: routed apart, so the API root (a public list) does not name it.
+suggestions = SimpleRouter()
+suggestions.register("suggestions", SuggestionViewSet, basename="suggestion")
+
 urlpatterns = [
     # Generating the schema takes a few hundred milliseconds and it changes only with the code.
     path("schema/", cache_page(SCHEMA_CACHE_SECONDS)(SpectacularAPIView.as_view()), name="schema"),
@@ -62,4 +67,5 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
     *router.urls,
+    *suggestions.urls,
 ]

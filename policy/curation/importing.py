@@ -1,0 +1,275 @@
+"""Bulk import: a table of one record type → suggestions (default) or published records (`publish`).
+
+All or nothing: every row is converted (policy.curation.tabular) and validated by the API's own
+serializer first; one error anywhere and nothing is written. A related actor the file names but
+no actor answers to becomes an actor suggestion (and the rows naming it suggestions too), not an
+error. The result is a Report: per row created / suggested / error, with the column and message.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from rest_framework import serializers
+
+from ..models import Actor, Source, Suggestion
+from ..provenance import locate_excerpt
+from ..slugs import label_of, propose_slug
+from . import tabular
+from .queue import BY_NAME, flatten, propose, serializer_class
+from .references import References, Unresolved
+
+BATCH = 1000
+
+
+@dataclass
+class RowResult:
+    row: int
+    status: str  # created, suggested, error
+    key: str = ""
+    column: str = ""
+    message: str = ""
+
+    def line(self):
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return (
+            f"{where}: {self.status}"
+            + (f" {self.key}" if self.key else "")
+            + (f": {self.message}" if self.message else "")
+        )
+
+
+@dataclass
+class Report:
+    record_type: str
+    file_name: str
+    dry_run: bool
+    publish: bool
+    rows: list = field(default_factory=list)
+    new_actors: dict = field(default_factory=dict)  # name → proposed slug
+    queued_actors: set = field(default_factory=set)  # names a pending actor suggestion already proposes
+
+    @property
+    def errors(self):
+        return [row for row in self.rows if row.status == "error"]
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def counts(self):
+        counts = {}
+        for row in self.rows:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        return counts
+
+    def summary(self):
+        parts = ", ".join(f"{status}: {n}" for status, n in sorted(self.counts().items())) or "no rows"
+        text = f"{self.file_name} ({self.record_type}): {parts}"
+        if self.new_actors:
+            text += f"; {len(self.new_actors)} new actors suggested ({', '.join(self.new_actors)})"
+        if not self.ok:
+            return text + ". Nothing was imported: fix the errors and import the file again."
+        return text + (". Dry run: nothing was written." if self.dry_run else ".")
+
+
+class Converter:
+    """One row's cells → the payload `POST /api/v1/<resource>/` takes, with errors by column."""
+
+    def __init__(self, record_type, report):
+        self.record_type, self.report = record_type, report
+        self.columns = tabular.columns(record_type)
+        self.main_date = tabular.main_date(record_type)
+        self.references = References()
+
+    def convert(self, cells):
+        payload, errors, pending = {}, {}, {}
+        for name, value in cells.items():
+            if value in ("", None, []):
+                continue
+            try:
+                self.put(payload, pending, name, value)
+            except (ValueError, TypeError) as error:
+                errors[name] = str(error)
+        if self.main_date in cells and cells.get("date_precision") in ("", None) and "_precision" in payload:
+            payload["date_precision"] = payload["_precision"]
+        payload.pop("_precision", None)
+        return payload, errors, pending
+
+    def put(self, payload, pending, name, value):
+        field = self.columns[name]
+        many = tabular.is_many(field)
+        values = (
+            value
+            if isinstance(value, list)
+            else [v.strip() for v in str(value).split(tabular.SEPARATOR)]
+            if many
+            else [value]
+        )
+        values = [v for v in values if v not in ("", None)]
+        related = getattr(getattr(field, "child_relation", field), "queryset", None)
+        if related is not None:
+            values = [self.related_key(related.model, str(v), name, pending) for v in values]
+        elif isinstance(field, serializers.DateField):
+            values[0], precision = tabular.parse_date(str(values[0]))
+            if name == self.main_date:
+                payload["_precision"] = precision
+        payload[name] = values if many else values[0]
+
+    def related_key(self, model, name, column, pending):
+        try:
+            return self.references.key(model, name)
+        except Unresolved:
+            if model is not Actor:
+                raise
+        # A name no actor answers to: a new actor, suggested once (unless a pending suggestion has it).
+        if name not in self.report.new_actors:
+            self.report.new_actors[name] = self.queued_actor(name) or propose_slug(
+                Actor, name, taken=self.report.new_actors.values()
+            )
+        pending[column] = name
+        return self.report.new_actors[name]
+
+    def queued_actor(self, name):
+        queued = Suggestion.objects.filter(record_type="actor", state="pending", fields__name__iexact=name)
+        for fields in queued.values_list("fields", flat=True)[:1]:
+            if fields.get("slug"):
+                self.report.queued_actors.add(name)
+                return fields["slug"]
+        return None
+
+
+def import_file(name, content, *, record_type=None, dry_run=False, publish=False, user=None):
+    """Import one file's bytes; a Report. Raises tabular.FileError when the file cannot be read."""
+    fmt = tabular.file_format(name)
+    record_type = tabular.detect_type(name, record_type)
+    headers, rows = tabular.read_rows(content, fmt)
+    if not headers:
+        raise tabular.FileError("The file is empty: it needs a header row naming the columns.")
+    tabular.check_headers(record_type, headers)
+    if not rows:
+        raise tabular.FileError("The file has columns but no rows.")
+    report = Report(record_type, name, dry_run, publish)
+    with transaction.atomic():
+        planned = Planner(record_type, report, publish).plan(rows)
+        if report.ok and not dry_run:
+            Writer(record_type, report, user).write(planned)
+    return report
+
+
+class Planner:
+    """Converts and validates every row, in memory; proposes the slugs published rows will get."""
+
+    def __init__(self, record_type, report, publish):
+        self.record_type, self.report, self.publish = record_type, report, publish
+        self.declared = BY_NAME[record_type]
+        self.converter = Converter(record_type, report)
+        self.validator = serializer_class(record_type)()
+        self.seen_keys, self.taken = {}, set()
+        self.stand_in = Actor.objects.values_list("slug", flat=True).first()
+
+    def plan(self, rows):
+        planned = []
+        for number, cells in rows:
+            payload, errors, pending = self.converter.convert(cells)
+            self.check_key(number, payload, errors)
+            publish = self.publish and not pending
+            given_slug = bool(payload.get("slug"))
+            if publish and not given_slug and "slug" in self.converter.columns:
+                payload["slug"] = propose_slug(self.declared.model, label_of(self.declared, payload), taken=self.taken)
+                self.taken.add(payload["slug"])
+            if not errors:
+                errors = self.validate(payload, pending)
+            for column, message in errors.items():
+                self.report.rows.append(RowResult(number, "error", column=column, message=message))
+            if errors:
+                continue
+            key = str(payload.get(self.declared.key, ""))
+            status = "created" if publish else "suggested"
+            self.report.rows.append(RowResult(number, status, key=key))
+            planned.append((number, payload, publish, given_slug))
+        return planned
+
+    def check_key(self, number, payload, errors):
+        key = payload.get(self.declared.key)
+        if not key:
+            return
+        key = self.declared.normalise_key(key)
+        if key in self.seen_keys:
+            errors[self.declared.key] = f"“{key}” is also the {self.declared.key} of row {self.seen_keys[key]}."
+        self.seen_keys.setdefault(key, number)
+        self.taken.add(key)
+
+    def validate(self, payload, pending):
+        checked = dict(payload)
+        for column in pending:  # a new actor: check the rest of the row with an existing one in its place
+            checked[column] = [self.stand_in] if isinstance(checked[column], list) else self.stand_in
+        try:
+            self.validator.run_validation(checked)
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {"": error.detail}
+            return {
+                ("" if column == "non_field_errors" else column): "; ".join(flatten(messages))
+                for column, messages in detail.items()
+                if not (column in pending and self.stand_in is None)
+            }
+        return {}
+
+
+class Writer:
+    """Writes a planned file: new actors and rows as suggestions, or rows as records."""
+
+    def __init__(self, record_type, report, user):
+        self.record_type, self.report, self.user = record_type, report, user
+        self.sources = {}
+
+    def write(self, planned):
+        origin = {"origin": Suggestion.Origin.IMPORT, "created_by": self.user}
+        actors = [
+            propose(
+                "actor",
+                {"name": name, "slug": slug},
+                origin_detail=f"{self.report.file_name}: named by its rows",
+                **origin,
+            )
+            for name, slug in self.report.new_actors.items()
+            if name not in self.report.queued_actors
+        ]
+        Suggestion.objects.bulk_create(actors, batch_size=BATCH)
+        suggestions, create = [], serializer_class(self.record_type)
+        for number, payload, publish, given_slug in planned:
+            if publish:
+                serializer = create(data=payload)
+                serializer.is_valid(raise_exception=True)
+                serializer.save()
+                continue
+            suggestions.append(self.suggestion(number, payload, given_slug, origin))
+            if len(suggestions) >= BATCH:
+                Suggestion.objects.bulk_create(suggestions)
+                suggestions = []
+        Suggestion.objects.bulk_create(suggestions)
+
+    def suggestion(self, number, payload, given_slug, origin):
+        fields = dict(payload)
+        source_key, excerpt = fields.pop("source", None), fields.pop("excerpt", "")
+        if not given_slug:
+            fields.pop("slug", None)
+        source, text = self.source(source_key)
+        span = locate_excerpt(text, excerpt) or (None, None)
+        return propose(
+            self.record_type,
+            fields,
+            source=source,
+            excerpt=excerpt,
+            excerpt_start=span[0],
+            excerpt_end=span[1],
+            origin_detail=f"{self.report.file_name} row {number}",
+            **origin,
+        )
+
+    def source(self, key):
+        if key is None:
+            return None, ""
+        if key not in self.sources:
+            source = Source.objects.only("pk", "slug", "text").get(slug=key)
+            self.sources[key] = (source, source.text)
+        return self.sources[key]
