@@ -176,3 +176,17 @@ def test_a_text_over_the_limit_is_refused_with_its_size():
 def test_without_a_publication_date_only_dates_with_a_year_are_read():
     proposals = suggest("Harris held a meeting on Friday. AMLO held a meeting in 2019.", None, KNOWN)
     assert [e.fields["start_date"] for e in of_type(proposals, "event")] == ["2019-01-01"]
+
+
+def test_django_start_up_imports_none_of_the_suggestion_libraries():
+    """A server process pays for dateparser, babel, text2num and regex only when it suggests."""
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); import policy.urls, policy.admin; "
+        "print([m for m in ('dateparser', 'babel', 'text_to_num', 'regex') if m in sys.modules])"
+    )
+    env = {**__import__("os").environ, "DJANGO_SETTINGS_MODULE": "policy.settings"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    assert out.strip() == "[]"

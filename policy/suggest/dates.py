@@ -75,10 +75,10 @@ class DateMention:
 
 def find_dates(document):
     text, published = document.text, document.published_on
-    taken, found = [], []
+    taken, found = bytearray(len(text) + 1), []
     for rule, pattern in COMPILED:
         for match in pattern.finditer(text):
-            if any(match.start() < end and start < match.end() for start, end in taken):
+            if taken.find(1, match.start(), match.end()) >= 0:
                 continue
             mention = _resolve(rule, match.group(), published, document, match.start())
             if mention is None:
@@ -87,7 +87,7 @@ def find_dates(document):
             attaches = not DOCUMENT_AFTER.match(text, match.end())
             rule_name = f"dates.{rule}"
             found.append(DateMention(match.start(), match.end(), value, precision, end_value, rule_name, attaches))
-            taken.append((match.start(), match.end()))
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
     return sorted(found, key=lambda mention: mention.start)
 
 
@@ -175,6 +175,7 @@ def _range(rule, expression, published):
     return start_value, precision, end_value
 
 
+@lru_cache(maxsize=4096)
 def _parse(expression, published, absolute):
     """(date, period) from dateparser; without a year, the reading nearest to `published`."""
     base = datetime.combine(published or date(2000, 1, 1), datetime.min.time())
@@ -198,4 +199,4 @@ def _parser(base, prefer):
 
 
 def dates_in(document, start, end, attaching=True):
-    return [m for m in document.dates if start <= m.start and m.end <= end and (m.attaches or not attaching)]
+    return [m for m in document.dates.within(start, end) if m.attaches or not attaching]

@@ -7,6 +7,7 @@ from datetime import date
 from .base import Known, KnownCountry
 from .mentions import Matcher, new_names
 from .names import COUNTRY_SHORT_FORMS, DEMONYMS
+from .spans import Spans
 from .text import find_quotes, sentences
 
 
@@ -15,10 +16,12 @@ class Document:
         self.text = text
         self.published_on = published_on
         self.known = _with_territory_names(known)
-        self.quotes = find_quotes(text)
+        self._actors = {actor.slug: actor for actor in self.known.actors}
+        self.quotes = Spans(find_quotes(text))
         self.sentences = sentences(text, self.quotes)
         self._starts = [start for start, _ in self.sentences]
-        self.mentions = Matcher(self.known).find(text)
+        self.mentions = Spans(Matcher(self.known).find(text))
+        self.mentions_by_start = {mention.start: mention for mention in self.mentions}
         self.country_of_word = self._country_words()
         self.new_names = new_names(text, self.mentions, self.quotes, self.country_of_word)
         self.new_actor_proposals = []
@@ -29,14 +32,25 @@ class Document:
         self.new_actor_proposals = proposals
         self.new_slugs = {actor.slug for actor in actors}
         self.known = replace(self.known, actors=(*self.known.actors, *actors))
-        self.mentions = Matcher(self.known).find(self.text)
+        self._actors.update({actor.slug: actor for actor in actors})
+        self.mentions = Spans(Matcher(self.known).find(self.text))
+        self.mentions_by_start = {mention.start: mention for mention in self.mentions}
+
+    def in_quote(self, position):
+        """Inside a quotation's marks (after the opening one)."""
+        quote = self.quotes.at(position)
+        return quote is not None and position > quote.start
+
+    def quote_holding(self, start, end):
+        quote = self.quotes.at(start)
+        return quote if quote is not None and end <= quote.end else None
 
     @property
     def dates(self):
         if self._dates is None:
             from .dates import find_dates
 
-            self._dates = find_dates(self)
+            self._dates = Spans(find_dates(self))
         return self._dates
 
     def sentence_around(self, position):
@@ -47,7 +61,7 @@ class Document:
         return max(0, bisect.bisect_right(self._starts, position) - 1)
 
     def mentions_in(self, start, end, kind=None):
-        return [m for m in self.mentions if start <= m.start and m.end <= end and (kind is None or m.kind == kind)]
+        return [m for m in self.mentions.within(start, end) if kind is None or m.kind == kind]
 
     def countries_in(self, start, end):
         codes = []
@@ -55,13 +69,13 @@ class Document:
             if mention.key not in codes:
                 codes.append(mention.key)
         for mention in self.mentions_in(start, end, "actor"):
-            actor = self.known.actor(mention.key)
+            actor = self.actor(mention.key)
             if actor and actor.country and actor.kind != "person" and actor.country not in codes:
                 codes.append(actor.country)
         return codes
 
     def actor(self, slug):
-        return self.known.actor(slug)
+        return self._actors.get(slug)
 
     def _country_words(self):
         table = {}

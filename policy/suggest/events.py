@@ -34,7 +34,7 @@ def extract(document):
     proposals, seen = [], set()
     for start, end in document.sentences:
         for mention in dates_in(document, start, end):
-            if any(q.start <= mention.start < q.end for q in document.quotes):
+            if document.quotes.at(mention.start):
                 continue
             found = _event_at(document, mention, start, end)
             if not found:
@@ -83,7 +83,7 @@ def _proposal(document, mention, kind, phrase, location, rule, start, end):
     participants = []
     for actor_mention in document.mentions_in(start, end, "actor"):
         actor = document.actor(actor_mention.key)
-        quoted = any(q.start < actor_mention.start < q.end for q in document.quotes)
+        quoted = document.in_quote(actor_mention.start)
         if actor and actor.kind == "person" and actor.slug not in participants and not quoted:
             participants.append(actor.slug)
     if "virtual" in phrase.lower():

@@ -58,7 +58,7 @@ RANK_VALUES = {"second": 2, "third": 3}
 def extract(document):
     proposals = []
     for start, end in document.sentences:
-        if any(q.start <= start and end <= q.end for q in document.quotes):
+        if document.quote_holding(start, end):
             continue
         proposals += Sentence(document, start, end).figures()
     return proposals
@@ -67,12 +67,13 @@ def extract(document):
 class Sentence:
     def __init__(self, document, start, end):
         self.document, self.text, self.start, self.end = document, document.text, start, end
-        self.blocked = [(q.start, q.end) for q in document.quotes]
-        self.blocked += [(m.start, m.end) for m in document.dates]
-        self.blocked += [(m.start(), m.end()) for m in money_pattern().finditer(self.text, start, end)]
+        self.money = [(m.start(), m.end()) for m in money_pattern().finditer(self.text, start, end)]
 
     def free(self, start, end):
-        return not any(start < b_end and b_start < end for b_start, b_end in self.blocked)
+        document = self.document
+        if document.quotes.overlapping(start, end) or document.dates.overlapping(start, end):
+            return False
+        return not any(start < b_end and b_start < end for b_start, b_end in self.money)
 
     def figures(self):
         found = self.percents() + self.persons() + self.spans() + self.ratios() + self.majorities() + self.ranks()

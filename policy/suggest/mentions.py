@@ -133,7 +133,8 @@ def new_names(text, mentions, quotes, country_of_word):
     """Names the text introduces that no known actor has, with the role the text gives them."""
     found, seen = [], set()
     for match in CAPITALISED.finditer(text):
-        if any(quote.start < match.start() < quote.end for quote in quotes):
+        quote = quotes.at(match.start())
+        if quote is not None and match.start() > quote.start:
             continue  # titles of books, slogans: quoted words are not names
         for name in _names_in(text, match, mentions, country_of_word):
             if name.name not in seen:
@@ -159,7 +160,7 @@ def _names_in(text, match, mentions, country_of_word):
     if name.endswith(".") and not regex.search(r"(?:\b(?:Jr|Sr)|\b\p{Lu})\.$", name):
         name = name[:-1]
     end = start + len(name)
-    if not name or any(m.start < end and start < m.end for m in mentions):
+    if not name or mentions.overlapping(start, end):
         return []
     words = name.split()
     role = " ".join(word for word in role_words if word not in NOT_NAMES)

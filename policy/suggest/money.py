@@ -41,7 +41,7 @@ FOR_PHRASE = regex.compile(r"\s(?:in|of|for|on)\s")
 def extract(document):
     proposals = []
     for start, end in document.sentences:
-        if any(q.start <= start and end <= q.end for q in document.quotes):
+        if document.quote_holding(start, end):
             continue
         proposals += _amounts(document, start, end) + _cuts(document, start, end)
     return proposals
@@ -50,7 +50,7 @@ def extract(document):
 def _amounts(document, start, end):
     text, proposals = document.text, []
     for match in money_pattern().finditer(text, start, end):
-        if any(q.start < match.start() < q.end for q in document.quotes):
+        if document.in_quote(match.start()):
             continue
         number = match.group("number") or match.group("number2")
         value = amount(number, match.group("scale") or match.group("scale2"))

@@ -152,16 +152,17 @@ def _clause_end(text, position, sentence_end):
 
 
 def _mention_at(document, position):
-    return next((m for m in document.mentions if m.start == position and m.kind == "actor"), None)
+    mention = document.mentions_by_start.get(position)
+    return mention if mention is not None and mention.kind == "actor" else None
 
 
 def _in_quote(document, position):
-    return any(q.start < position < q.end for q in document.quotes)
+    return document.in_quote(position)
 
 
 def _last_person(document, position):
-    for mention in reversed(document.mentions_in(0, position, "actor")):
-        actor = document.actor(mention.key)
+    for mention in document.mentions.before(position):
+        actor = document.actor(mention.key) if mention.kind == "actor" else None
         if actor and actor.kind == "person" and not _in_quote(document, mention.start):
             return mention.key
     return None
@@ -170,8 +171,8 @@ def _last_person(document, position):
 def _by_role(document, role, position):
     """The actor named before `position` whose role is `role` (“the minister”, “the vice president”)."""
     role = role.strip().lower()
-    for mention in reversed(document.mentions_in(0, position, "actor")):
-        actor = document.actor(mention.key)
+    for mention in document.mentions.before(position):
+        actor = document.actor(mention.key) if mention.kind == "actor" else None
         if actor and actor.role and (role in actor.role.lower() or actor.role.lower().endswith(role.split()[-1])):
             return mention.key
     return None

@@ -113,7 +113,8 @@ def sentences(text, quotes):
         position = start
         for match in END.finditer(text, start, end):
             cut = match.end()
-            if _inside(cut - 1, [q for q in quotes if q.end - 1 != cut - 1]) or _abbreviation(text, match.start()):
+            quote = quotes.at(cut - 1)
+            if (quote is not None and quote.end - 1 != cut - 1) or _abbreviation(text, match.start()):
                 continue
             result.append(_trim(text, position, cut))
             position = cut
