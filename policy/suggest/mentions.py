@@ -73,7 +73,7 @@ def surfaces(known):
             add(name, ("actor", actor.slug, False))
     for actor in known.actors:
         if actor.kind == "person":
-            words = actor.name.split()
+            words = [word for word in actor.name.split() if word not in ("Jr.", "Sr.", "Jr", "Sr", "II", "III")]
             for surname in {" ".join(words[-1:]), " ".join(words[-2:])} if len(words) > 1 else ():
                 if surname[:1].isupper() and surname not in TITLE_WORDS and surname not in NOT_NAMES:
                     add(surname, ("actor", actor.slug, False), exact=False)
