@@ -289,3 +289,13 @@ class RedactionAdmin(admin.ModelAdmin):
 for record_type in records.TYPES:
     if not admin.site.is_registered(record_type.model):
         admin.site.register(record_type.model, CitedAdmin if record_type.cited else RecordAdmin)
+
+# The review queue, the import page, and slugs proposed on every record's add form (policy.curation.admin).
+from .curation.admin import with_proposed_slug  # noqa: E402
+
+for model_admin in admin.site._registry.values():
+    if model_admin.model in records.BY_MODEL and records.BY_MODEL[model_admin.model].key == "slug":
+        model_admin.form = with_proposed_slug(model_admin.form)
+        label = records.BY_MODEL[model_admin.model].label
+        if label in ("title", "name"):
+            model_admin.prepopulated_fields = {"slug": (label,)}

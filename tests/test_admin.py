@@ -20,11 +20,12 @@ from policy.models.base import Cited
 
 pytestmark = pytest.mark.django_db
 
-# The editable records' admins; the log of redactions is read-only (tests/test_history.py).
+# The editable records' admins; the log of redactions is read-only (tests/test_history.py), and the
+# review queue is not a record (tests/test_review_admin.py).
 REGISTERED = [
     pytest.param(model, model_admin, id=model.__name__)
     for model, model_admin in admin.site._registry.items()
-    if model._meta.app_label == "policy" and model is not policy.models.Redaction
+    if model._meta.app_label == "policy" and model not in (policy.models.Redaction, policy.models.Suggestion)
 ]
 AUTOCOMPLETES = [
     pytest.param(param.values[0], field, id=f"{param.values[0].__name__}.{field}")
