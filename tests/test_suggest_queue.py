@@ -158,3 +158,14 @@ def test_an_editor_adds_a_source_suggests_reviews_and_publishes(client, editor):
     assert not pending(source.slug).exists()
     api = client_for().get(f"/api/v1/statements/{quote.slug}/").json()
     assert api["excerpt"] in source.text and api["speaker"]["slug"] == "kamala-harris"
+
+
+@pytest.mark.django_db
+def test_every_suggestion_for_the_article_is_a_valid_record(editor):
+    """Each proposal is in the API's write format: accepting it creates the record, citation included."""
+    call_command("suggest", ARTICLE)
+    suggestions = list(pending(ARTICLE))
+    for suggestion in suggestions:
+        record = queue.accept(suggestion, editor)
+        assert record.excerpt == suggestion.excerpt and record.excerpt_start == suggestion.excerpt_start
+    assert Suggestion.objects.filter(source__slug=ARTICLE, state="accepted").count() == len(suggestions)
