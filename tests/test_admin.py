@@ -113,7 +113,7 @@ def form_errors(response):
 
 def test_every_model_is_registered():
     expected = {getattr(policy.models, name) for name in policy.models.__all__}
-    assert {param.values[0] for param in REGISTERED} | {policy.models.Redaction} == expected
+    assert {param.values[0] for param in REGISTERED} | {policy.models.Redaction, policy.models.Suggestion} == expected
     assert policy.models.Redaction in admin.site._registry
 
 

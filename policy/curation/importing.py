@@ -90,6 +90,8 @@ class Converter:
                 self.put(payload, pending, name, value)
             except (ValueError, TypeError) as error:
                 errors[name] = str(error)
+        if "text" in self.columns and not payload.get("text") and payload.get("excerpt"):
+            payload["text"] = payload["excerpt"]  # a statement's words, left empty: the excerpt's
         if self.main_date in cells and cells.get("date_precision") in ("", None) and "_precision" in payload:
             payload["date_precision"] = payload["_precision"]
         payload.pop("_precision", None)

@@ -199,6 +199,8 @@ def describe(record_type):
             notes.append(f"{noun} by {by}")
         elif is_many(field):
             notes.append("several, separated by `;`")
+        if name == "text" and "excerpt" in columns(record_type):
+            notes.append("empty: the excerpt's words")
         if name == "slug":
             notes.append("proposed from the " + BY_NAME[record_type].label + " when empty")
         lines.append(f"| `{name}` | {'; '.join(notes)} |")
