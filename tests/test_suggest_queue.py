@@ -72,7 +72,7 @@ def test_a_five_megabyte_text_is_refused_with_its_size_and_writes_nothing():
     assert not Suggestion.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # outside a test transaction
 def test_a_run_that_fails_midway_leaves_the_queue_as_it_was(monkeypatch):
     call_command("suggest", ARTICLE)
     before = list(pending(ARTICLE).values_list("id", flat=True))
