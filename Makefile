@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test fuzz bench stall lint migrate seed fixtures venv clean
+.PHONY: serve test fuzz bench stall lint migrate seed fixtures venv clean evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,3 +63,8 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+
+# How good the suggestions from a source's text are (issue #15): the fixtures' article and the
+# articles of tests/suggest_corpus/ against their answer keys, as two tables (no database).
+evaluate: $(STAMP)
+	$(BIN)/python -m bench.evaluate $(EVALUATE_ARGS)

@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import records
+from .admin_actions import SuggestsRecords
 from .admin_curation import OFFSETS, ActorForm, CitationForm, cite_context
 from .models import (
     Actor,
@@ -133,7 +134,7 @@ class TopicAdmin(RecordAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(RecordAdmin):
+class SourceAdmin(SuggestsRecords, RecordAdmin):
     list_display = ("title", "kind", "publisher", "published_on", "date_precision", "has_text")
     list_filter = ("kind", "date_precision", "published_on")
     list_select_related = ("publisher",)

@@ -26,8 +26,9 @@ GET_STATUS = {"auth-token": 405, "web:favicon": 301}
 # The docs are a page, not an operation: OPTIONS there is refused (it was a 500: no template for it).
 OPTIONS_STATUS = {"docs": 405}
 MODELS = {basename: viewset.serializer_class.Meta.model for _, viewset, basename in router.registry}
-# Administrators' actions (a history entry's redaction): whoever is not signed in is asked to be, GET or OPTIONS.
-ADMIN_ONLY = re.compile(r"-redact$")
+# Administrators' and editors' actions (a history entry's redaction, a source's suggestions): whoever is not
+# signed in is asked to be, GET or OPTIONS.
+ADMIN_ONLY = re.compile(r"-(?:redact|suggest)$")
 # The review queue (policy.api.suggestions) is for editors, reads included; its actions take a POST.
 EDITORS_ONLY = re.compile(r"^suggestion-")
 QUEUE_ROUTES = ("suggestion-list", "suggestion-detail", "suggestion-accept", "suggestion-reject")
@@ -96,8 +97,8 @@ def test_the_walk_finds_every_kind_of_route(urls):
     assert {"api-root", "timeline", "changes", "schema", "docs", "redoc", "auth-token", "web:home", "web:list"} <= names
     assert {"web:record", "web:favicon"} <= names
     assert {f"{basename}-redact" for basename in MODELS} <= names
-    assert set(QUEUE_ROUTES) <= names
-    assert len(urls) == 4 * len(MODELS) + 7 + 2 + 2 * len(RESOURCES) + len(QUEUE_ROUTES)
+    assert set(QUEUE_ROUTES) <= names and "source-suggest" in names
+    assert len(urls) == 4 * len(MODELS) + 7 + 2 + 2 * len(RESOURCES) + len(QUEUE_ROUTES) + 1
 
 
 def test_every_route_answers_a_browser(urls):

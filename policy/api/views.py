@@ -20,6 +20,7 @@ from .bulk import BulkWrites
 from .conditional import Versions
 from .history_actions import HistoryActions
 from .reads import Reads
+from .suggest_action import SuggestAction
 from .writes import LockedWrites
 
 SPARSE_PARAMETERS = [
@@ -70,7 +71,7 @@ class ActorViewSet(RecordViewSet):
     filterset_class = filtersets.ActorFilterSet
 
 
-class SourceViewSet(RecordViewSet):
+class SourceViewSet(SuggestAction, RecordViewSet):
     serializer_class = serializers.SourceSerializer
     filterset_class = filtersets.SourceFilterSet
 

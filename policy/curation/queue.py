@@ -71,7 +71,7 @@ def accept(suggestion, user, *, fields=None):
     if suggestion.record_type not in BY_NAME:
         raise drf.ValidationError({"record_type": [f"Unknown record type “{suggestion.record_type}”."]})
     with transaction.atomic():
-        locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        locked = Suggestion.objects.select_for_update(of=("self",)).select_related("source").get(pk=suggestion.pk)
         if locked.state != Suggestion.State.PENDING:
             raise drf.ValidationError({"state": [f"Suggestion #{locked.pk} is already {locked.state}."]})
         serializer = serializer_class(locked.record_type)(data=payload(locked, fields))

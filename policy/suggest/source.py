@@ -1,0 +1,101 @@
+"""Suggestions for a source held in the database: its text read by policy.suggest, the proposals
+written into the review queue (policy.curation.queue) — all of a run in one transaction, or none.
+
+The management command `suggest`, the admin's "Suggest records" action and
+`POST /api/v1/sources/<slug>/suggest/` all call `suggest_for_source`.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from . import MAX_TEXT, Known, KnownActor, KnownCountry, TextRefused, suggest
+
+
+class SuggestRefused(Exception):
+    """Nothing was written; the message says why, and `field` what it is about (`text`, `replace`)."""
+
+    def __init__(self, message, field="text"):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class Run:
+    source: object
+    created: int
+    replaced: int
+    by_type: dict
+
+    @property
+    def message(self):
+        kinds = ", ".join(f"{count} {name}" for name, count in sorted(self.by_type.items())) or "nothing"
+        replaced = f" (replacing {self.replaced} pending)" if self.replaced else ""
+        return f"{self.source.slug}: {self.created} suggestions{replaced}: {kinds}."
+
+
+def known_from_database():
+    from ..models import Actor, Country
+
+    actors = tuple(
+        KnownActor(slug, name, kind, role or "", country, tuple(a for a in (aliases or ()) if isinstance(a, str)))
+        for slug, name, kind, role, country, aliases in Actor.objects.values_list(
+            "slug", "name", "kind", "role", "country__code", "aliases"
+        ).iterator()
+    )
+    countries = tuple(KnownCountry(code, name) for code, name in Country.objects.values_list("code", "name"))
+    return Known(actors, countries)
+
+
+def pending_from_extractor(source):
+    from ..models import Suggestion
+
+    return Suggestion.objects.filter(source=source, origin=Suggestion.Origin.EXTRACTOR, state=Suggestion.State.PENDING)
+
+
+def suggest_for_source(source, *, replace=False, user=None):
+    """Add the machine's suggestions for `source` to the review queue. Raises SuggestRefused (nothing
+    written) for a source without text, a text too long, or pending suggestions without `replace`."""
+    from ..curation.queue import propose
+    from ..models import Suggestion
+
+    if not source.text or not source.text.strip():
+        raise SuggestRefused(f"The source “{source.slug}” holds no text to suggest records from.")
+    if len(source.text) > MAX_TEXT:
+        raise SuggestRefused(
+            f"The source's text has {len(source.text):,} characters; suggestions read at most {MAX_TEXT:,}."
+        )
+    try:
+        proposals = suggest(source.text, source.published_on, known_from_database())
+    except TextRefused as refused:
+        raise SuggestRefused(str(refused)) from None
+    rows = [
+        propose(
+            proposal.record_type,
+            proposal.fields,
+            source=source,
+            excerpt=proposal.excerpt,
+            excerpt_start=proposal.start,
+            excerpt_end=proposal.end,
+            origin=Suggestion.Origin.EXTRACTOR,
+            origin_detail=proposal.rule,
+            confidence=round(proposal.confidence, 2),
+            created_by=user if user is not None and user.is_authenticated else None,
+        )
+        for proposal in proposals
+    ]
+    with transaction.atomic():
+        pending = pending_from_extractor(source).select_for_update()
+        count = pending.count()
+        if count and not replace:
+            raise SuggestRefused(
+                f"The source “{source.slug}” already has {count} pending suggestions from the extractor: "
+                "review them, or replace them (--replace; replace=true in the API).",
+                "replace",
+            )
+        replaced = pending.delete()[0] if count else 0
+        Suggestion.objects.bulk_create(rows)
+    by_type = {}
+    for row in rows:
+        by_type[row.record_type] = by_type.get(row.record_type, 0) + 1
+    return Run(source, len(rows), replaced, by_type)
