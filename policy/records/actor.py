@@ -9,4 +9,5 @@ ACTOR = RecordType(
     resource="actors",
     label="name",
     search_fields=("name", "aliases", "role"),
+    facets=("kind", "country"),
 )

@@ -14,4 +14,5 @@ AID_PACKAGE = RecordType(
     link_arrays=("recipients", "topics"),
     timeline=Timeline(title="title", country=("donor", "recipients"), actor=("announced_by",)),
     colour="#009E73",
+    facets=("status", "recipient", "donor", "kind", "topic", "year"),
 )

@@ -12,4 +12,5 @@ COUNTRY = RecordType(
     upper_case_key=True,
     label="name",
     search_fields=("code", "iso3", "name"),
+    pick_list=True,
 )

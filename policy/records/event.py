@@ -14,4 +14,5 @@ EVENT = RecordType(
     link_arrays=("participants", "countries", "topics"),
     timeline=Timeline(title="title", country=("countries",), actor=("participants",)),
     colour="#E69F00",
+    facets=("kind", "status", "country", "topic", "year"),
 )

@@ -14,4 +14,5 @@ POLICY = RecordType(
     link_arrays=("countries", "actors", "topics"),
     timeline=Timeline(title="title", country=("jurisdiction", "countries"), actor=("actors",)),
     colour="#0072B2",
+    facets=("status", "kind", "jurisdiction", "country", "topic", "year"),
 )

@@ -11,4 +11,5 @@ SOURCE = RecordType(
     dates=("published_on",),
     search_fields=("title", "publisher__name", "notes"),
     stored_search=True,
+    facets=("kind", "publisher", "year"),
 )

@@ -24,4 +24,5 @@ STATEMENT = RecordType(
     link_arrays=("policies", "countries", "topics"),
     timeline=Timeline(title="text", country=("countries",), actor=("speaker", "addressee")),
     colour="#CC79A7",
+    facets=("speaker", "kind", "country", "topic", "year"),
 )

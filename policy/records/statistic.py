@@ -14,4 +14,5 @@ STATISTIC = RecordType(
     link_arrays=("countries", "topics"),
     timeline=Timeline(title="title", country=("countries",), actor=("publisher",)),
     colour="#D55E00",
+    facets=("unit", "publisher", "country", "topic", "year"),
 )

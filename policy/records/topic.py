@@ -9,4 +9,5 @@ TOPIC = RecordType(
     resource="topics",
     label="name",
     search_fields=("slug", "name", "description"),
+    pick_list=True,
 )
