@@ -5,17 +5,23 @@ each name is a parameter of the type's FilterSet — a related record (`RelatedF
 (`ChoicesFilter`) — or `year`, of the type's main date. The API adds them to a list with
 `?facets=speaker,country`; the pages show them beside every list. Each facet is one GROUP BY
 query over the filtered list (many-to-many ones over the link table, restricted to the list's
-records by a subquery), ordered by count and cut to the top `FACET_SIZE`: the cost is a fixed
-number of queries, whatever the list holds.
+records by a subquery; on PostgreSQL over the link arrays the rows already hold), ordered by
+count and cut to the top `FACET_SIZE` (ties at the cut: the lower ids) before the related
+records are joined for their names: a fixed number of queries, whatever the list holds. Results
+are reused until the data changes, like a list's count (policy.cache).
 """
 
+import hashlib
 from dataclasses import dataclass
 from functools import cache
 
+from django.db import connections
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 from rest_framework.exceptions import ValidationError
 
+from . import link_arrays
+from .cache import until_data_changes
 from .filters import ChoicesFilter, RelatedFilter
 from .filtersets import filterset_for
 from .records import BY_MODEL, BY_MODEL_NAME
@@ -38,37 +44,55 @@ class Facet:
         """[{key: …, "name": …, "count": n}], the `size` largest, in one query."""
         queryset = queryset.order_by()
         if self.related is not None:
-            rows = self.related_counts(queryset)
-        elif self.choices:
-            rows = queryset.values(bucket=F(self.field)).annotate(count=Count("pk"))
+            return self.related_counts(queryset, size)
+        if self.choices:
+            rows = queryset.values(bucket=F(self.field))
         else:  # a year of the main date
-            dated = queryset.filter(**{f"{self.field}__isnull": False})
-            rows = dated.values(bucket=ExtractYear(self.field)).annotate(count=Count("pk"))
-        rows = list(rows.order_by("-count", "bucket")[:size])
+            rows = queryset.filter(**{f"{self.field}__isnull": False}).values(bucket=ExtractYear(self.field))
+        rows = rows.annotate(count=Count("pk")).order_by("-count", "bucket")[:size]
         labels = dict(self.choices)
         return [
-            {
-                self.key: row["bucket"],
-                "name": row.get("bucket_name") or labels.get(row["bucket"], str(row["bucket"])),
-                "count": row["count"],
-            }
+            {self.key: row["bucket"], "name": labels.get(row["bucket"], str(row["bucket"])), "count": row["count"]}
             for row in rows
         ]
 
-    def related_counts(self, queryset):
+    def related_counts(self, queryset, size):
+        """The related records' ids counted first (no join), the top `size` then joined for their
+        key and name: one statement, whose join touches `size` rows."""
         declared = BY_MODEL[self.related]
-        field = queryset.model._meta.get_field(self.field)
-        if field.many_to_many:  # the link table, for this list's records: no join of the list itself
-            through = field.remote_field.through
-            target = field.m2m_reverse_field_name()
-            links = through.objects.filter(**{f"{field.m2m_field_name()}__in": queryset.values("pk")})
-            return links.values(
-                bucket=F(f"{target}__{declared.key}"), bucket_name=F(f"{target}__{declared.label}")
-            ).annotate(count=Count("pk"))
-        rows = queryset.filter(**{f"{self.field}__isnull": False})
-        return rows.values(
-            bucket=F(f"{self.field}__{declared.key}"), bucket_name=F(f"{self.field}__{declared.label}")
-        ).annotate(count=Count("pk"))
+        connection = connections[queryset.db]
+        quote = connection.ops.quote_name
+        meta = self.related._meta
+        key, label = meta.get_field(declared.key).column, meta.get_field(declared.label).column
+        grouped, params = self.grouped(queryset, size)
+        sql = (
+            f"SELECT r.{quote(key)}, r.{quote(label)}, g.{quote('count')} FROM ({grouped}) g "
+            f"JOIN {quote(meta.db_table)} r ON r.{quote(meta.pk.column)} = g.{quote('bucket')} "
+            f"ORDER BY g.{quote('count')} DESC, r.{quote(key)}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [{self.key: k, "name": name, "count": n} for k, name, n in cursor.fetchall()]
+
+    def grouped(self, queryset, size):
+        """(sql, params) of the top `size` (bucket: related id, count) rows of the list's records."""
+        model_field = queryset.model._meta.get_field(self.field)
+        if link_arrays.has_array(queryset.model, self.field, queryset.db):
+            # PostgreSQL keeps the links in the row (policy.link_arrays): unnest them, no link table.
+            rows, params = queryset.values(ids=link_arrays.LinkIds(self.field)).query.sql_with_params()
+            sql = (
+                f'SELECT u.bucket AS "bucket", COUNT(*) AS "count" FROM ({rows}) s CROSS JOIN LATERAL '
+                f'unnest(s."ids") AS u(bucket) GROUP BY u.bucket ORDER BY 2 DESC, 1 LIMIT {int(size)}'
+            )
+            return sql, params
+        if model_field.many_to_many:  # the link table, for this list's records
+            through = model_field.remote_field.through
+            owner, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+            rows = through.objects.filter(**{f"{owner}__in": queryset.values("pk")}).values(bucket=F(f"{target}_id"))
+        else:
+            rows = queryset.filter(**{f"{self.field}__isnull": False}).values(bucket=F(model_field.attname))
+        top = rows.annotate(count=Count("pk")).order_by("-count", "bucket")[:size]
+        return top.query.sql_with_params()
 
     @property
     def year(self):
@@ -115,7 +139,15 @@ def requested(value, allowed):
     return names
 
 
-def counted(queryset, names, size=FACET_SIZE):
-    """{name: entries} for the facets `names` of the queryset's record type: one query each."""
+def counted(queryset, names, key=None, size=FACET_SIZE):
+    """{name: entries} for the facets `names` of the queryset's record type: one query each, reused
+    until the data changes where `key` names the list (its path and filters, as its count's)."""
     facets = facets_of(queryset.model._meta.model_name)
-    return {name: facets[name].count(queryset, size) for name in names}
+
+    def count(name):
+        if key is None:
+            return facets[name].count(queryset, size)
+        digest = hashlib.sha1(f"{key}#{name}#{size}".encode(), usedforsecurity=False).hexdigest()
+        return until_data_changes(f"facet:{digest}", lambda: facets[name].count(queryset, size), queryset.db)
+
+    return {name: count(name) for name in names}

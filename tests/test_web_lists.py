@@ -84,11 +84,15 @@ def test_statements_show_speaker_date_at_its_precision_kind_and_text(client):
 
 def test_aid_packages_show_donor_recipients_amount_status_and_date(client):
     html = page(client, "/aid-packages/?recipient=GT&ordering=-amount")
-    assert html.cells("Amount") == ["$4 billion", "$310 million", "amount not given"]
-    assert html.cells("Status") == ["Requested", "Announced", "Cut"]
+    rows = list(zip(html.cells("Amount"), html.cells("Status"), html.cells("Date"), strict=True))
+    # Where a missing amount sorts is the database's (PostgreSQL: first when descending).
+    assert [row for row in rows if row[0] != "amount not given"] == [
+        ("$4 billion", "Requested", "—"),
+        ("$310 million", "Announced", "April 2021"),
+    ]
+    assert ("amount not given", "Cut", "2019") in rows
     assert html.cells("Donor") == ["United States"] * 3
     assert html.cells("Recipients") == ["El Salvador, Guatemala, Honduras"] * 3
-    assert html.cells("Date") == ["—", "April 2021", "2019"]
 
 
 def test_policies_and_statistics_show_their_columns(client):

@@ -12,7 +12,7 @@ from . import exports
 from .conditional import VERSION
 from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
 from .history import parse_as_of
-from .pagination import Rows
+from .pagination import Rows, count_key
 from .reading import Prepared, read_plan
 from .serializers import HistoryEntrySerializer
 
@@ -73,7 +73,7 @@ class Reads:
         page = self.paginate_queryset(Rows(queryset, columns))
         response = self.get_paginated_response(self.plan.represent(page, names, request))
         if facet_names:
-            response.data[facets.PARAMETER] = facets.counted(queryset, facet_names)
+            response.data[facets.PARAMETER] = facets.counted(queryset, facet_names, key=count_key(request))
         return response
 
     def retrieve(self, request, *args, **kwargs):

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 
 from .. import facets
 from ..api.filtering import StrictFilterBackend, reject_unknown_parameters
-from ..api.pagination import PageNumberPagination, Rows
+from ..api.pagination import PageNumberPagination, Rows, count_key
 from . import columns as table
 from .filter_form import controls
 
@@ -139,8 +139,9 @@ class ListPage:
     def facets(self, queryset):
         """Each declared facet's entries, each linking to the list with its filter set (or removed)."""
         shown = []
-        for name, facet in facets.facets_of(self.resource.name).items():
-            entries = facet.count(queryset)
+        declared = facets.facets_of(self.resource.name)
+        for name, entries in facets.counted(queryset, list(declared), key=count_key(self.request)).items():
+            facet = declared[name]
             for entry in entries:
                 value = entry[facet.key]
                 params = facet.filter_params(value)
