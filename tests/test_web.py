@@ -61,7 +61,7 @@ def test_home_timeline_draws_the_articles_months(client):
 
 def test_home_timeline_bar_opens_its_month_on_the_timeline_page(client):
     html = client.get("/").content.decode()
-    href = re.search(r'<a href="([^"]+)"><rect class="bar[^>]*><title>May 2021: 5 statements<', html).group(1)
+    href = re.search(r'<a href="([^"]+)"[^>]*><rect class="bar[^>]*><title>May 2021: 5 statements<', html).group(1)
     href = href.replace("&amp;", "&")
     assert href.startswith("/timeline/?")
     page = client.get(href).content.decode()
