@@ -229,3 +229,14 @@ def test_facets_follow_the_filters(client):
     assert active["attrs"]["href"] == "?"
     others = {m for e in html.find("a") for m in re.findall(r"speaker=([\w-]+)", e["attrs"].get("href", ""))}
     assert others == {AMLO}  # every link keeps the filter; no other speaker is left to add
+
+
+@pytest.mark.parametrize("url", ["/statements/?page=999", "/timeline/?page=999"])
+def test_a_page_past_the_last_is_a_404_as_in_the_api(client, url):
+    assert client.get(url).status_code == 404
+    assert APIClient().get(url.replace("/", "/api/v1/", 1)).status_code == 404
+
+
+def test_a_malformed_cursor_is_a_400_on_the_page(client):
+    response = client.get("/statements/?cursor=not-a-cursor")
+    assert response.status_code == 400 and "<code>cursor</code>" in response.content.decode()

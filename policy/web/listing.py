@@ -11,8 +11,8 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import django_filters
-from django.http import QueryDict
-from rest_framework.exceptions import ValidationError
+from django.http import Http404, QueryDict
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
 from .. import facets
@@ -89,6 +89,8 @@ class ListPage:
         except ValidationError as error:
             self.errors = error.detail if isinstance(error.detail, dict) else {"": error.detail}
             return self.base_context() | {"status": 400}
+        except NotFound as missing:  # a page past the last, as in the API
+            raise Http404(str(missing.detail)) from None
         return self.base_context() | {
             "status": 200,
             "rows": table.table_rows(self.resource, self.columns, rows),

@@ -9,9 +9,10 @@ beside it (the landing page's bars open such a range).
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
 from ..api.filtering import reject_unknown_parameters, repeatable_fields
@@ -147,6 +148,8 @@ def timeline_page(request):
         paginator = PageNumberPagination()
         paginator.page_size = PAGE_SIZE
         rows = paginator.paginate_queryset(merged, drf_request)
+    except NotFound as missing:  # a page past the last, as in the API
+        raise Http404(str(missing.detail)) from None
     except ValidationError as error:
         errors = error.detail
         context |= {"errors": [{"name": n, "messages": [str(m) for m in ms]} for n, ms in errors.items()]}
