@@ -35,6 +35,8 @@ from ..reading.readers import ROW_ID
 from .cursors import CursorPage, continuing_link
 from .filtering import COMMON_PARAMETERS
 
+# Parameters that never change which records a list counts.
+UNCOUNTED = COMMON_PARAMETERS | {"facets"}
 # ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
 # Beyond any table (and past what a database's OFFSET, a 64-bit integer, can hold).
@@ -45,9 +47,7 @@ def count_key(request):
     """What a list counts, named by its path and filters (every parameter but the common ones, which
     choose a page or a representation): cheaper than compiling the count's SQL."""
     params = request.query_params
-    filters = sorted(
-        (name, value) for name in params if name not in COMMON_PARAMETERS for value in params.getlist(name)
-    )
+    filters = sorted((name, value) for name in params if name not in UNCOUNTED for value in params.getlist(name))
     return f"{request.path}?{urlencode(filters)}"
 
 

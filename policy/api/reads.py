@@ -7,13 +7,14 @@ from django.http import StreamingHttpResponse
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from .. import facets
 from ..reading.as_of import parse_as_of
 from ..reading.plan import read_plan
 from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
 from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
-from .pagination import Rows
+from .pagination import Rows, count_key
 from .prepared import Prepared
 
 CSV_CHUNK = 2000
@@ -50,14 +51,31 @@ class Reads:
         """The representation's fields, narrowed by `fields=` and `omit=`."""
         return sparse_fields(self.plan.detail_names if detail else self.plan.list_names, self.request.query_params)
 
+    @property
+    def facet_names(self):
+        """The facets this list may count (`?facets=`): its record type's (policy.facets)."""
+        return list(facets.facets_of(self.model._meta.model_name))
+
+    def requested_facets(self, request):
+        names = facets.requested(request.query_params.get(facets.PARAMETER), self.facet_names)
+        if names and request.accepted_renderer.format == "csv":
+            raise ValidationError(
+                {facets.PARAMETER: ["Facets are counted in the JSON list only; CSV has no place for them."]}
+            )
+        return names
+
     def list(self, request, *args, **kwargs):
         names = self.field_names(detail=False)
         queryset, columns = self.filter_queryset(self.get_queryset()), self.plan.columns(names)
+        facet_names = self.requested_facets(request)
         if request.accepted_renderer.format == "csv" and not PAGE_PARAMETERS & set(request.query_params):
             return self.whole_list_csv(queryset.values(*columns), names)
         # Counted without joins, paged by primary key first (policy.api.pagination).
         page = self.paginate_queryset(Rows(queryset, columns))
-        return self.get_paginated_response(self.plan.represent(page, names, request))
+        response = self.get_paginated_response(self.plan.represent(page, names, request))
+        if facet_names:
+            response.data[facets.PARAMETER] = facets.counted(queryset, facet_names, key=count_key(request))
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         reject_unknown_parameters(request, DETAIL_PARAMETERS)

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 
 from ..adapters.drf_spectacular import AdaptedAutoSchema
+from ..facets import FACET_SIZE, facets_of
 
 
 class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -114,7 +115,13 @@ class AutoSchema(AdaptedAutoSchema):
             parameters.append(header("If-None-Match"))
         return parameters
 
+    def facets(self):
+        """The facets a list may count (`?facets=`), else none."""
+        return getattr(self.view, "facet_names", []) if getattr(self.view, "action", None) == "list" else []
+
     def adjust_parameters(self, parameters):
+        if self.facets() and self.method == "GET":
+            parameters = sorted([*parameters, facets_parameter(self.facets())], key=lambda p: (p["in"], p["name"]))
         for parameter in parameters:
             # An empty optional parameter is no filter (as HTML forms send it); paging and as_of refuse it.
             if parameter["in"] == "query" and parameter["name"] not in STRICT_PARAMETERS:
@@ -168,7 +175,41 @@ class AutoSchema(AdaptedAutoSchema):
             )
         for code in self.error_codes():
             add_error_response(responses, code, media_types)
+        json_list = responses.get("200", {}).get("content", {}).get("application/json")
+        if self.facets() and json_list:
+            json_list["schema"] = {"allOf": [json_list["schema"], facets_schema(self.view)]}
         return responses
+
+
+def facets_parameter(names):
+    return {
+        "in": "query",
+        "name": "facets",
+        "required": False,
+        "description": "Comma-separated facets to count over the filtered list (each its top "
+        f"{FACET_SIZE} values, by count): adds `facets` to the response. JSON only.",
+        "schema": {"type": "array", "items": {"type": "string", "enum": names}},
+        "style": "form",
+        "explode": False,
+    }
+
+
+def facets_schema(view):
+    """`{"facets": {name: [{<key>, name, count}]}}`: keyed by the related type's key, else `value`."""
+    entries = {}
+    for name, facet in facets_of(view.model._meta.model_name).items():
+        key_type = {"type": "integer"} if facet.year else {"type": "string"}
+        entry = {
+            "type": "object",
+            "properties": {facet.key: key_type, "name": {"type": "string"}, "count": {"type": "integer"}},
+            "required": [facet.key, "name", "count"],
+        }
+        entries[name] = {"type": "array", "items": entry}
+    described = "Present when `facets=` is given: for each facet asked for, its values with their counts."
+    return {
+        "type": "object",
+        "properties": {"facets": {"type": "object", "properties": entries, "description": described}},
+    }
 
 
 def add_error_response(responses, code, media_types):

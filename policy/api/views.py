@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from .. import filtersets
+from .. import facets, filtersets
 from .. import representation as serializers
 from ..records import normalise_key
 from .bulk import BulkWrites
@@ -47,6 +47,10 @@ class RecordViewSet(Reads, Versions, HistoryActions, BulkWrites, LockedWrites, v
     @property
     def model(self):
         return self.serializer_class.Meta.model
+
+    @property
+    def extra_query_parameters(self):
+        return [facets.PARAMETER] if self.facet_names else []
 
     def get_queryset(self):
         return self.model.objects.order_by(self.lookup_field)

@@ -10,4 +10,5 @@ ACTOR = RecordType(
     label="name",
     search_fields=("name", "aliases", "role"),
     columns=("url", "slug", "name", "kind", "role", "country", "aliases", "notes", *TIMESTAMPS),
+    facets=("kind", "country"),
 )

@@ -37,4 +37,5 @@ AID_PACKAGE = RecordType(
         *CITATION,
         *TIMESTAMPS,
     ),
+    facets=("status", "recipient", "donor", "kind", "topic", "year"),
 )

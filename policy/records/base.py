@@ -62,6 +62,13 @@ class RecordType:
     # (`fields=`/`omit=` narrow them). The serializer's fields are these, plus any detail-only ones
     # (a source's `text`); related records are columns of their keys, several joined by `;`.
     columns: tuple = ()
+    # Its main dimensions: counted beside its list on the pages and by `?facets=` in the API
+    # (policy.facets). Each is a parameter of its FilterSet (a related record or a choice) or
+    # `year` (of the main date); a facet's entry links to the list with that filter added.
+    facets: tuple = ()
+    # Few enough records (countries, topics) to choose from a list in the pages' filter forms;
+    # other related records are typed by key there.
+    pick_list: bool = False
 
     @property
     def model_name(self):

@@ -13,4 +13,5 @@ COUNTRY = RecordType(
     label="name",
     search_fields=("code", "iso3", "name"),
     columns=("url", "code", "iso3", "name", *TIMESTAMPS),
+    pick_list=True,
 )

@@ -30,4 +30,5 @@ EVENT = RecordType(
         *CITATION,
         *TIMESTAMPS,
     ),
+    facets=("kind", "status", "country", "topic", "year"),
 )

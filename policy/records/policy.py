@@ -32,4 +32,5 @@ POLICY = RecordType(
         *CITATION,
         *TIMESTAMPS,
     ),
+    facets=("status", "kind", "jurisdiction", "country", "topic", "year"),
 )

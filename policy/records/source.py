@@ -23,4 +23,5 @@ SOURCE = RecordType(
         "notes",
         *TIMESTAMPS,
     ),
+    facets=("kind", "publisher", "year"),
 )

@@ -45,4 +45,5 @@ STATEMENT = RecordType(
         *CITATION,
         *TIMESTAMPS,
     ),
+    facets=("speaker", "kind", "country", "topic", "year"),
 )

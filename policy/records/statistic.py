@@ -32,4 +32,5 @@ STATISTIC = RecordType(
         *CITATION,
         *TIMESTAMPS,
     ),
+    facets=("unit", "publisher", "country", "topic", "year"),
 )

@@ -10,4 +10,5 @@ TOPIC = RecordType(
     label="name",
     search_fields=("slug", "name", "description"),
     columns=("url", "slug", "name", "description", *TIMESTAMPS),
+    pick_list=True,
 )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .resources import RESOURCES
+from .timeline import timeline_page
 
 app_name = "web"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico on every page, the admin's and the API's too.
     path("favicon.ico", views.favicon),
+    path("timeline/", timeline_page, name="timeline"),
     *(path(f"{prefix}/", views.record_list, {"resource": prefix}, name="list") for prefix in RESOURCES),
     *(path(f"{prefix}/<str:key>/", views.record_page, {"resource": prefix}, name="record") for prefix in RESOURCES),
 ]

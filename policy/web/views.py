@@ -1,33 +1,24 @@
 """The landing page, record pages and record lists: server-rendered, read-only, no JavaScript."""
 
-from datetime import date, timedelta
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
 
 from ..cache import until_data_changes
 from ..choices import AidStatus, StatisticUnit
 from ..records import ON_TIMELINE as TYPES
 from . import charts, overview
 from .formatting import date_with_precision
+from .listing import ListPage, has_empty_values, without_empty
 from .record import page_context
 from .resources import BY_MODEL, RESOURCES
+from .timeline import month_link
 
-LIST_PAGE_SIZE = 50
 TIMELINE_NAMES = {name: BY_MODEL[spec.model].verbose_name_plural for name, spec in TYPES.items()}
-
-
-def timeline_link(record_type, month, coarse):
-    """The API's timeline for one bar: that type in that month (a year-dated record sits on 1 January)."""
-    first = date.fromisoformat(f"{month}-01")
-    last = first if coarse else (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
-    params = {"type": record_type, "date_after": first.isoformat(), "date_before": last.isoformat()}
-    return f"{reverse('timeline')}?{urlencode(params)}"
 
 
 def home(request):
@@ -58,10 +49,10 @@ def home_context():
             {**source, "date": date_with_precision(source["published_on"], source["date_precision"])}
             for source in overview.latest_sources()
         ],
-        "timeline": charts.timeline(overview.timeline_months(), TIMELINE_NAMES, timeline_link),
+        "timeline": charts.timeline(overview.timeline_months(), TIMELINE_NAMES, month_link),
         "aid_currency": currency,
         "aid_by_status": charts.aid_by_status(
-            aid, currency, AidStatus.choices, lambda status: f"{packages.api_url()}?{urlencode({'status': status})}"
+            aid, currency, AidStatus.choices, lambda status: f"{packages.list_url()}?{urlencode({'status': status})}"
         ),
         "aid_largest": charts.largest_packages(
             overview.largest_packages(currency), dict(AidStatus.choices), packages.page_url
@@ -91,45 +82,15 @@ def record_page(request, resource, key):
     return show(request, [f"policy/web/{resource.name}.html", "policy/web/record.html"], context)
 
 
-def keyset_page(queryset, key, after=None, before=None, size=LIST_PAGE_SIZE):
-    """One page in key order, after or before a key: an index range, fast at any depth (OFFSET is not)."""
-    if before:
-        rows = list(queryset.filter(**{f"{key}__lt": before}).order_by(f"-{key}")[: size + 1])
-        return rows[:size][::-1], len(rows) > size, True
-    if after:
-        queryset = queryset.filter(**{f"{key}__gt": after})
-    rows = list(queryset.order_by(key)[: size + 1])
-    return rows[:size], bool(after), len(rows) > size
-
-
 def record_list(request, resource):
     resource = resource_or_404(resource)
-    key = resource.key
-    spec = next((s for s in TYPES.values() if s.model is resource.model), None)
-    columns = [key, resource.label, *([spec.main_date, "date_precision"] if spec else [])]
-    page, has_previous, has_next = keyset_page(
-        resource.model.objects.values(*columns), key, request.GET.get("after"), request.GET.get("before")
-    )
-    rows = [
-        {
-            "href": resource.page_url(row[key]),
-            "key": row[key],
-            "label": row[resource.label],
-            "date": date_with_precision(row[spec.main_date], row["date_precision"]) if spec else "",
-        }
-        for row in page
-    ]
-    context = {
-        "resource": resource,
-        "rows": rows,
-        "dated": spec,
-        "count": resource.model.objects.count(),
-        "previous": f"?before={quote(rows[0]['key'])}" if has_previous and rows else None,
-        "next": f"?after={quote(rows[-1]['key'])}" if has_next and rows else None,
-    }
-    return show(request, "policy/web/list.html", context)
+    if has_empty_values(request.GET):  # a submitted form sends every field: keep the address short
+        query = without_empty(request.GET).urlencode()
+        return redirect(f"{request.path}?{query}" if query else request.path)
+    context = ListPage(resource, request).context()
+    return show(request, "policy/web/list.html", context, status=context["status"])
 
 
-def show(request, template, context):
+def show(request, template, context, status=200):
     # The footer links every record type's list.
-    return render(request, template, {"resources": RESOURCES, **context})
+    return render(request, template, {"resources": RESOURCES, **context}, status=status)
