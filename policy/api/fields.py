@@ -54,3 +54,13 @@ class SlugField(StrictText, serializers.SlugField):
 
 class URLField(StrictText, serializers.URLField):
     pass
+
+
+class LicensedTextField(CharField):
+    """A source's full text: written as any text, read as None by those its licence keeps it from
+    (policy.licensing; read by policy.api.readers.LicensedText)."""
+
+    def reader(self):
+        from .readers import LicensedText
+
+        return LicensedText(self.source)

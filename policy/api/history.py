@@ -11,14 +11,17 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import NotFound, ValidationError
 
+from ..licensing import PUBLIC_TEXT, may_read_every_text
 from ..models import Policy, PolicyRelation, Source
 from ..reading.history import LINK_CITATION, KeyLookup, LinkHistory, newer_than, older_than, shown_users
+from .readers import LicensedText
 from .reading import Compact, CompactMany, ResourceUrls, Url, plain
 
 # The API's history: a type's reader over its read plan; newer_than and older_than page it (policy.reading.history).
 __all__ = ["HistoryReader", "newer_than", "older_than", "parse_as_of"]
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 UNTRACKED = {"created_at", "updated_at", "excerpt_start", "excerpt_end"}
+WITHHELD = "[withheld]"  # a text its licence keeps from this reader, in a change's old or new value
 
 
 def parse_as_of(raw):
@@ -50,6 +53,8 @@ class HistoryReader:
         self.snapshot_models = {}
         self.fields = []  # (name, reader) pairs whose values history keeps
         self.links = None  # the name of a policy's `related`, whose history PolicyRelation keeps
+        # Texts served by licence (a source's): withheld in history from readers it keeps them from.
+        self.licensed = {name: reader for name, reader in plan.readers.items() if isinstance(reader, LicensedText)}
         for name, reader in plan.readers.items():
             if isinstance(reader, Url) or name in UNTRACKED:
                 continue
@@ -84,6 +89,19 @@ class HistoryReader:
         if entry is None or entry["history_type"] == "-":
             raise NotFound(f"This {self.model._meta.verbose_name} did not exist at {moment.isoformat()}.")
         return entry
+
+    def withholds(self, rows, request):
+        """Whether the licensed texts of `rows` (entries of one record) are withheld from this reader: unless
+        the reader is an editor, they are, if the record's licence now (or at its last entry) or any
+        of theirs keeps them from the public."""
+        if not self.licensed or not rows or may_read_every_text(getattr(request, "user", None)):
+            return False
+        column = next(iter(self.licensed.values())).license_column
+        record_id = rows[0]["id"]
+        now = self.model.objects.filter(pk=record_id).values_list(column, flat=True).first()
+        if now is None:
+            now = self.entries(record_id).values_list(column, flat=True).first()
+        return any(license not in PUBLIC_TEXT for license in [now, *(row[column] for row in rows)])
 
     # Values at one point in history -----------------------------------------------------------
 
@@ -126,6 +144,7 @@ class HistoryReader:
         if links:
             for state, related in zip(states, links.keys(), strict=True):
                 state[self.links] = related
+        withheld = self.withholds(rows, request)
         result = []
         for index, row in enumerate(page):
             new = states[index]
@@ -139,6 +158,13 @@ class HistoryReader:
                     for name, value in new.items()
                     if (kind == "created" and value not in (None, "", []))
                     or (kind != "created" and old.get(name) != value)
+                ]
+            if withheld:
+                changed = [
+                    {**change, "old": change["old"] and WITHHELD, "new": change["new"] and WITHHELD}
+                    if change["field"] in self.licensed
+                    else change
+                    for change in changed
                 ]
             result.append(
                 {
@@ -205,6 +231,8 @@ class HistoryReader:
                 ]
             elif isinstance(reader, Compact):
                 result[name] = lookup.compact(reader.model, row[f"{reader.source}_id"], urls)
+            elif name in self.licensed and self.withholds([row], request):
+                result[name] = None
             else:
                 result[name] = plain(row[reader.source])
         return result

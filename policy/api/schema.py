@@ -29,6 +29,16 @@ class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
         }
 
 
+class LicensedTextFieldExtension(OpenApiSerializerFieldExtension):
+    """A source's text is written as a string and read as one, or null where its licence withholds it."""
+
+    target_class = "policy.api.fields.LicensedTextField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string", "description": self.target.help_text}
+        return schema if direction == "request" else {**schema, "nullable": True}
+
+
 # What every operation can answer besides its success, so clients (and schemathesis) see the whole contract.
 ERROR = {
     "type": "object",
