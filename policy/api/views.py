@@ -8,9 +8,9 @@ resource, composed along DRF's seams:
 - writes, each one transaction with the record's row locked: policy.api.writes.
 """
 
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from django.utils.cache import patch_vary_headers
 from rest_framework import viewsets
 
 from .. import filtersets
