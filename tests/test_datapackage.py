@@ -146,9 +146,8 @@ def test_import_refuses_a_broken_reference_and_loads_nothing(tmp_path):
 
 
 @pytest.fixture
-def package_dir(settings, tmp_path):
-    settings.DATAPACKAGE_DIR = str(tmp_path / "published")
-    return tmp_path / "published"
+def package_dir(datapackage_dir):
+    return datapackage_dir  # conftest: a directory of each test's own
 
 
 def download(client=None, **headers):

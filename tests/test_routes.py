@@ -75,10 +75,20 @@ def test_the_walk_finds_every_kind_of_route(urls):
     names = {label.split(" ")[0] for label in urls}
     for basename in MODELS:
         assert {f"{basename}-list", f"{basename}-detail", f"{basename}-history"} <= names
-    assert {"api-root", "timeline", "schema", "docs", "redoc", "auth-token", "web:home", "web:list"} <= names
+    assert {
+        "api-root",
+        "timeline",
+        "datapackage",
+        "schema",
+        "docs",
+        "redoc",
+        "auth-token",
+        "web:home",
+        "web:list",
+    } <= names
     assert {"web:record", "web:favicon"} <= names
     assert {f"{basename}-redact" for basename in MODELS} <= names
-    assert len(urls) == 4 * len(MODELS) + 6 + 2 + 2 * len(RESOURCES)
+    assert len(urls) == 4 * len(MODELS) + 7 + 2 + 2 * len(RESOURCES)
 
 
 def test_every_route_answers_a_browser(urls):
