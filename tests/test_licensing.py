@@ -172,3 +172,12 @@ def test_search_never_reaches_a_sources_text():
     found = client_for().get("/api/v1/sources/", {"search": passage[5:35]}).json()
     assert found["count"] == 0
     assert client_for().get("/api/v1/sources/", {"search": "Biden is navigating"}).json()["count"] == 1
+
+
+def test_a_withheld_text_sent_back_is_no_change(superuser):
+    """A representation read without the text (null) and sent back keeps the text: "read and PUT back"."""
+    article = Source.objects.get(slug=ARTICLE)
+    read = client_for().get(DETAIL).json()
+    response = client_for(superuser).patch(DETAIL, {"text": read["text"], "notes": "Checked."}, format="json")
+    assert response.status_code == 200, response.content
+    assert Source.objects.get(slug=ARTICLE).text == article.text

@@ -30,13 +30,12 @@ class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
 
 
 class LicensedTextFieldExtension(OpenApiSerializerFieldExtension):
-    """A source's text is written as a string and read as one, or null where its licence withholds it."""
+    """A source's text is a string, or null: read, where its licence withholds it; written, no change."""
 
     target_class = "policy.api.fields.LicensedTextField"
 
     def map_serializer_field(self, auto_schema, direction):
-        schema = {"type": "string", "description": self.target.help_text}
-        return schema if direction == "request" else {**schema, "nullable": True}
+        return {"type": "string", "nullable": True, "description": self.target.help_text}
 
 
 # What every operation can answer besides its success, so clients (and schemathesis) see the whole contract.

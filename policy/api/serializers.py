@@ -133,7 +133,8 @@ class SourceSerializer(RecordSerializer):
         required=False,
         allow_blank=True,
         help_text="The source's full text, where we hold it; null where its licence (`text_license`) keeps it "
-        "from this reader: anonymous readers get the excerpts and `document_url` instead.",
+        "from this reader: anonymous readers get the excerpts and `document_url` instead. Written: null leaves "
+        "the text as it is.",
     )
 
     class Meta(RecordSerializer.Meta):
