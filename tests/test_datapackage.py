@@ -13,6 +13,7 @@ import zipfile
 import frictionless
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 from django.test import Client
 
 from policy import records
@@ -152,8 +153,9 @@ def package_dir(datapackage_dir):
 
 def download(client=None, **headers):
     response = (client or Client()).get("/api/v1/datapackage.zip", **headers)
+    # Read to the end, the test client closes it (and the file) itself; close() here would close the
+    # database connection too, as a finished request does.
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return response, body
 
 
@@ -187,8 +189,11 @@ def test_concurrent_first_requests_build_it_once(package_dir, caplog):
     start, results = threading.Barrier(4), []
 
     def fetch():
-        start.wait()
-        results.append(download())
+        try:
+            start.wait()
+            results.append(download())
+        finally:
+            connections.close_all()  # this thread's own connection
 
     threads = [threading.Thread(target=fetch) for _ in range(4)]
     for thread in threads:
