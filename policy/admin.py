@@ -5,6 +5,8 @@ the models' own `clean()` and constraints, which ModelAdmin forms run, so an exc
 that is not in its source's text is refused here exactly as it is by the API.
 """
 
+import contextvars
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
@@ -45,6 +47,10 @@ class VerbatimTextField(forms.CharField):
         return value.replace("\r\n", "\n") if value else value
 
 
+# The user a change form is drawn for: a display method gets only the record, and a ModelAdmin is shared by
+# every thread, so the request cannot live on it.
+DRAWN_FOR = contextvars.ContextVar("policy_admin_user", default=None)
+
 TIMESTAMPS = ("Timestamps", {"fields": (("created_at", "updated_at"),), "classes": ("collapse",)})
 CITATION = (
     "Citation",
@@ -76,6 +82,14 @@ class RecordAdmin(SimpleHistoryAdmin):
             return None
         return reverse("web:record", kwargs={"resource": declared.resource, "key": getattr(obj, declared.key)})
 
+    def changeform_view(self, request, *args, **kwargs):
+        token = DRAWN_FOR.set(request.user)
+        try:
+            response = super().changeform_view(request, *args, **kwargs)
+            return response.render() if hasattr(response, "render") else response  # drawn while DRAWN_FOR holds
+        finally:
+            DRAWN_FOR.reset(token)
+
     def get_fieldsets(self, request, obj=None):
         grouped = set(flatten_fieldsets(self.grouped_fieldsets))
         own = [name for name in self.get_fields(request, obj) if name not in grouped]
@@ -105,7 +119,7 @@ class CitedAdmin(RecordAdmin):
     def excerpt_in_context(self, obj):
         if obj.pk is None:
             return "Shown once the record is saved."
-        citation = excerpt_in_context(obj)
+        citation = excerpt_in_context(obj, DRAWN_FOR.get())
         held = citation.located or Source.objects.filter(pk=obj.source_id).exclude(text="").exists()
         context = {"citation": citation, "has_text": held, "source_title": obj.source.title}
         return render_to_string("policy/admin/citation.html", {**context, "page_url": self.view_on_site(obj)})

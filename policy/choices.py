@@ -28,6 +28,14 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class TextLicense(models.TextChoices):
+    """Whether a source's full text may be republished here (policy.licensing): excerpts always are."""
+
+    PUBLIC_DOMAIN = "public_domain", "Public domain"
+    OPEN_LICENSE = "open_license", "Open licence"
+    ALL_RIGHTS_RESERVED = "all_rights_reserved", "All rights reserved"
+
+
 class EventKind(models.TextChoices):
     MEETING = "meeting", "Meeting"
     VISIT = "visit", "Visit"

@@ -230,6 +230,10 @@ EXPORTS_PER_PROCESS = env_count("EXPORTS_PER_PROCESS", 2)
 EXPORTS_PER_CLIENT = env_count("EXPORTS_PER_CLIENT", 2)
 EXPORT_WRITE_TIMEOUT = env_count("EXPORT_WRITE_TIMEOUT", 30)
 EXPORT_LOCK_DIR = os.environ.get("EXPORT_LOCK_DIR") or os.path.join(SERVER_STATE_DIR, "exports")
+# The public data package (/api/v1/datapackage.zip), built once per version of the data (policy.datapackage).
+DATAPACKAGE_DIR = os.environ.get("DATAPACKAGE_DIR") or os.path.join(
+    SERVER_STATE_DIR, f"datapackage-{hashlib.sha256(str(DATABASES['default'].get('NAME')).encode()).hexdigest()[:12]}"
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Policy Records API",

@@ -54,6 +54,13 @@ def no_throttling(settings):
     settings.EXPORTS_PER_PROCESS = settings.EXPORTS_PER_CLIENT = 0
 
 
+@pytest.fixture(autouse=True)
+def datapackage_dir(settings, tmp_path):
+    # Each test its own built packages: a version names committed data, and a test's data is rolled back.
+    settings.DATAPACKAGE_DIR = str(tmp_path / "datapackage")
+    return tmp_path / "datapackage"
+
+
 @pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin-123")

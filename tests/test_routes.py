@@ -94,11 +94,22 @@ def test_the_walk_finds_every_kind_of_route(urls):
     names = {label.split(" ")[0] for label in urls}
     for basename in MODELS:
         assert {f"{basename}-list", f"{basename}-detail", f"{basename}-history"} <= names
-    assert {"api-root", "timeline", "changes", "schema", "docs", "redoc", "auth-token", "web:home", "web:list"} <= names
+    assert {
+        "api-root",
+        "timeline",
+        "changes",
+        "datapackage",
+        "schema",
+        "docs",
+        "redoc",
+        "auth-token",
+        "web:home",
+        "web:list",
+    } <= names
     assert {"web:record", "web:favicon", "web:timeline"} <= names
     assert {f"{basename}-redact" for basename in MODELS} <= names
     assert set(QUEUE_ROUTES) <= names and "source-suggest" in names
-    assert len(urls) == 4 * len(MODELS) + 7 + 3 + 2 * len(RESOURCES) + len(QUEUE_ROUTES) + 1
+    assert len(urls) == 4 * len(MODELS) + 8 + 3 + 2 * len(RESOURCES) + len(QUEUE_ROUTES) + 1
 
 
 def test_every_route_answers_a_browser(urls):

@@ -176,9 +176,10 @@ def test_policy_page_shows_fields_relations_and_links(client):
     assert "among related" not in html  # the typed links are not listed a second time
 
 
-def test_citation_is_highlighted_in_the_source_text(client):
+def test_citation_is_highlighted_in_the_source_text(admin_client):
+    # The article's licence keeps its text to editors (anonymous readers: tests/test_licensing.py).
     statement = Statement.objects.get(slug="harris-pitches-regional-approach-to-mexico")
-    html = client.get(f"/statements/{statement.slug}/").content.decode()
+    html = admin_client.get(f"/statements/{statement.slug}/").content.decode()
     excerpt = re.search(r'<mark class="excerpt">(.*?)</mark>', html, re.S).group(1)
     assert excerpt.startswith("The vice president also pitched Mexico")
     context = re.search(r'<blockquote class="in-context">(.*?)<mark', html, re.S).group(1)
@@ -188,7 +189,11 @@ def test_citation_is_highlighted_in_the_source_text(client):
 
 def test_untrusted_source_text_and_urls_are_escaped(client):
     source = Source.objects.create(
-        slug="hostile", title="<b>T</b>", kind="other", text="before <script>alert(1)</script> the words <i>after</i>"
+        slug="hostile",
+        title="<b>T</b>",
+        kind="other",
+        text="before <script>alert(1)</script> the words <i>after</i>",
+        text_license="public_domain",  # shown to anyone
     )
     Source.objects.filter(pk=source.pk).update(url="javascript:alert(1)")  # as a raw import could store it
     statement = Statement.objects.create(
@@ -210,8 +215,8 @@ def test_citation_without_source_text_quotes_the_excerpt_alone(client):
     assert '<mark class="excerpt">' in html
 
 
-def test_source_page_numbers_every_citing_excerpt(client):
-    html = client.get(f"/sources/{ARTICLE}/").content.decode()
+def test_source_page_numbers_every_citing_excerpt(admin_client):
+    html = admin_client.get(f"/sources/{ARTICLE}/").content.decode()
     cited = sum(
         model.objects.filter(source__slug=ARTICLE, excerpt_start__isnull=False).count()
         for model in Cited.__subclasses__()
@@ -276,7 +281,7 @@ def add_statements(speaker, count):
         ("/actors/kamala-harris/", 10),
         ("/topics/migration/", 7),
         ("/countries/MX/", 10),
-        (f"/sources/{ARTICLE}/", 8),
+        (f"/sources/{ARTICLE}/", 9),  # its licence now, for its history's text (policy.reading.history_reader)
         ("/policies/usmca/", 17),  # its links' history: one query (policy.reading.history.LinkHistory)
         ("/statements/harris-pitches-regional-approach-to-mexico/", 15),
     ],

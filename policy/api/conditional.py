@@ -29,6 +29,14 @@ def if_match_passes(header, etag):
     return tags == ["*"] or etag in tags
 
 
+def if_none_match_passes(header, etag):
+    """Whether an `If-None-Match` header names `etag` (weak comparison, as for GET)."""
+    if not header:
+        return False
+    tags = parse_etags(header)
+    return tags == ["*"] or etag.removeprefix("W/") in [tag.removeprefix("W/") for tag in tags]
+
+
 class Versions:
     """ETags for a viewset's details, and its answers to conditional requests."""
 

@@ -31,6 +31,15 @@ class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
         }
 
 
+class LicensedTextFieldExtension(OpenApiSerializerFieldExtension):
+    """A source's text is a string, or null: read, where its licence withholds it; written, no change."""
+
+    target_class = "policy.representation.fields.LicensedTextField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "string", "nullable": True, "description": self.target.help_text}
+
+
 # What every operation can answer besides its success, so clients (and schemathesis) see the whole contract.
 CLOSEST = {
     "type": "object",

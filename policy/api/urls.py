@@ -8,6 +8,7 @@ from ..representation import serializer_for
 from . import views
 from .auth import TokenView
 from .changes import ChangesView
+from .datapackage import DataPackageView
 from .suggestions import SuggestionViewSet
 from .timeline import TimelineView
 
@@ -28,7 +29,13 @@ class Router(DefaultRouter):
         DefaultRouter.routes[0]._replace(mapping={**DefaultRouter.routes[0].mapping, "patch": "bulk_partial_update"}),
         *DefaultRouter.routes[1:],
     ]
-    extra_root_entries = {"timeline": "timeline", "changes": "changes", "schema": "schema", "docs": "docs"}
+    extra_root_entries = {
+        "timeline": "timeline",
+        "changes": "changes",
+        "datapackage": "datapackage",
+        "schema": "schema",
+        "docs": "docs",
+    }
 
     def get_api_root_view(self, api_urls=None):
         list_name = self.routes[0].name
@@ -74,6 +81,7 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="auth-token"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    path("datapackage.zip", DataPackageView.as_view(), name="datapackage"),
     *router.urls,
     *suggestions.urls,
 ]

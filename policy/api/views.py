@@ -9,12 +9,14 @@ resource, composed along DRF's seams:
   (POST or PATCH a JSON list to a list endpoint): policy.api.bulk.
 """
 
+from django.utils.cache import patch_vary_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from .. import facets, filtersets
 from .. import representation as serializers
+from ..licensing import may_read_every_text
 from ..records import normalise_key
 from .bulk import BulkWrites
 from .conditional import Versions
@@ -78,6 +80,16 @@ class ActorViewSet(RecordViewSet):
 class SourceViewSet(SuggestAction, RecordViewSet):
     serializer_class = serializers.SourceSerializer
     filterset_class = filtersets.SourceFilterSet
+
+    # Editors and the public may read different texts (policy.licensing): a version, two representations.
+    def get_etag(self, pk, updated_at):
+        etag = super().get_etag(pk, updated_at)
+        return etag if may_read_every_text(self.request.user) else etag.replace('"', '"p', 1)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Authorization", "Cookie"])
+        return response
 
 
 class EventViewSet(RecordViewSet):

@@ -3,8 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..choices import SourceKind
-from .base import Record, history, precision_constraint, precision_field
+from ..choices import SourceKind, TextLicense
+from .base import Record, choices_constraint, history, precision_constraint, precision_field
 
 
 class CountryManager(models.Manager):
@@ -68,12 +68,21 @@ class Source(Record):
     published_on = models.DateField(null=True, blank=True, db_index=True)
     date_precision = precision_field()
     text = models.TextField(blank=True, help_text="The source's full text, where we hold it.")
+    text_license = models.CharField(
+        max_length=20,
+        choices=TextLicense.choices,
+        # A text is under copyright unless its licence says otherwise: nothing is republished by mistake.
+        default=TextLicense.ALL_RIGHTS_RESERVED,
+        db_default=TextLicense.ALL_RIGHTS_RESERVED,  # rows written around the ORM (COPY) too
+        help_text="The licence of the full text: served publicly only if public domain or open licence "
+        "(excerpts always are).",
+    )
     notes = models.TextField(blank=True)
 
     history = history()
 
     class Meta(Record.Meta):
-        constraints = [precision_constraint("source")]
+        constraints = [precision_constraint("source"), choices_constraint("source", "text_license", TextLicense)]
 
     def __str__(self):
         return self.title

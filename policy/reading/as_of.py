@@ -75,6 +75,8 @@ def represent_as_of(reader, row, names, request, moment):
             ]
         elif isinstance(field, Compact):
             result[name] = lookup.compact(field.model, row[f"{field.source}_id"], urls)
+        elif name in reader.licensed and reader.withholds([row], request):
+            result[name] = None
         else:
             result[name] = plain(row[field.source])
     return result

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models.functions import Length, Substr
 
+from ..licensing import text_shown
 from ..models import Source
 
 CONTEXT = 320  # characters of the source shown on each side of the excerpt
@@ -23,22 +24,26 @@ class Citation:
     located: bool = False  # False: the source's text is not held, or no longer holds the excerpt
     more_before: bool = False
     more_after: bool = False
+    withheld: bool = False  # the source's licence keeps its text from this reader (policy.licensing)
 
 
-def excerpt_in_context(record, context=CONTEXT):
-    """The record's excerpt with up to `context` characters of its source's text on each side (one query)."""
+def excerpt_in_context(record, user, context=CONTEXT):
+    """The record's excerpt with up to `context` characters of its source's text on each side (one query),
+    if the source's licence lets `user` read its text (None: an anonymous reader); else the excerpt alone."""
     start, end = record.excerpt_start, record.excerpt_end
     if start is None or end is None:
         return Citation(excerpt=record.excerpt)
     low = max(0, start - context)
     found = (
         Source.objects.filter(pk=record.source_id)
-        .values_list(Substr("text", low + 1, end + context - low), Length("text"))
+        .values_list(Substr("text", low + 1, end + context - low), Length("text"), "text_license")
         .first()
     )
     if found is None:
         return Citation(excerpt=record.excerpt)
-    window, total = found
+    window, total, license = found
+    if not text_shown(license, user):
+        return Citation(excerpt=record.excerpt, withheld=True)
     inside = window[start - low : end - low]
     if inside != record.excerpt:  # stale offsets: say so rather than highlight the wrong words
         return Citation(excerpt=record.excerpt)

@@ -10,12 +10,15 @@ from functools import lru_cache
 
 from rest_framework.exceptions import NotFound
 
+from ..licensing import PUBLIC_TEXT, may_read_every_text
 from .history import KeyLookup, LinkHistory, shown_users
 from .plan import RECORD_TYPES, Compact, CompactMany, Url, plain, read_plan
+from .readers import LicensedText
 
 __all__ = ["HistoryReader", "TrackedFields", "history_reader"]
 CHANGE_KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 UNTRACKED = {"created_at", "updated_at", "excerpt_start", "excerpt_end"}
+WITHHELD = "[withheld]"  # a text its licence keeps from this reader, in a change's old or new value
 
 
 @lru_cache(maxsize=RECORD_TYPES)
@@ -40,6 +43,8 @@ class TrackedFields:
         self.snapshot_models = {}
         self.fields = []  # (name, reader) pairs whose values history keeps
         self.links = None  # the name of a policy's `related`, whose history PolicyRelation keeps
+        # Texts served by licence (a source's): withheld in history from readers it keeps them from.
+        self.licensed = {name: reader for name, reader in plan.readers.items() if isinstance(reader, LicensedText)}
         for name, reader in plan.readers.items():
             if isinstance(reader, Url) or name in UNTRACKED:
                 continue
@@ -52,6 +57,19 @@ class TrackedFields:
                 self.links = name
                 continue
             self.fields.append((name, reader))
+
+    def withholds(self, rows, request):
+        """Whether the licensed texts of `rows` (entries of one record) are withheld from this reader: unless
+        the reader is an editor, they are, if the record's licence now (or at its last entry) or any
+        of theirs keeps them from the public."""
+        if not self.licensed or not rows or may_read_every_text(getattr(request, "user", None)):
+            return False
+        column = next(iter(self.licensed.values())).license_column
+        record_id = rows[0]["id"]
+        now = self.model.objects.filter(pk=record_id).values_list(column, flat=True).first()
+        if now is None:
+            now = self.entries(record_id).values_list(column, flat=True).first()
+        return any(license not in PUBLIC_TEXT for license in [now, *(row[column] for row in rows)])
 
     def snapshots(self, history_ids):
         """{name: {history_id: [target ids]}} for the many-to-many fields history keeps."""
@@ -128,15 +146,29 @@ class HistoryReader(TrackedFields):
         if links:
             for state, related in zip(states, links.keys(), strict=True):
                 state[self.links] = related
+        withheld = self.withholds(rows, request)
         return [
             {
                 "history_id": row["history_id"],
                 "timestamp": row["history_date"],
                 "user": users.get(row["history_user_id"]),
                 "change": CHANGE_KINDS[row["history_type"]],
-                "changes": changed_fields(CHANGE_KINDS[row["history_type"]], states[index], states[index + 1 :]),
+                "changes": self.shown(
+                    changed_fields(CHANGE_KINDS[row["history_type"]], states[index], states[index + 1 :]), withheld
+                ),
             }
             for index, row in enumerate(page)
+        ]
+
+    def shown(self, changes, withheld):
+        """The changes as this reader may see them: licensed texts withheld from readers they are kept from."""
+        if not withheld:
+            return changes
+        return [
+            {**change, "old": change["old"] and WITHHELD, "new": change["new"] and WITHHELD}
+            if change["field"] in self.licensed
+            else change
+            for change in changes
         ]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import connections, router
 
+from ..licensing import text_shown
 from ..records import key_field, label_field
 
 ROW_ID = "id"
@@ -50,6 +51,22 @@ class Column:
 
     def cell(self, row, urls):
         return flat(plain(row[self.source]))
+
+
+class LicensedText(Column):
+    """A source's full text, or None where its licence keeps it from this reader (policy.licensing)."""
+
+    def __init__(self, source, license_column="text_license"):
+        super().__init__(source)
+        self.license_column = license_column
+        self.columns = [source, license_column]
+
+    def value(self, row, urls):
+        user = getattr(urls.request, "user", None)
+        return row[self.source] if text_shown(row[self.license_column], user) else None
+
+    def cell(self, row, urls):
+        return flat(self.value(row, urls))
 
 
 class Url(Column):

@@ -20,6 +20,7 @@ SOURCE = RecordType(
         "document_url",
         "published_on",
         "date_precision",
+        "text_license",
         "notes",
         *TIMESTAMPS,
     ),

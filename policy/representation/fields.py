@@ -54,3 +54,19 @@ class SlugField(StrictText, serializers.SlugField):
 
 class URLField(StrictText, serializers.URLField):
     pass
+
+
+class LicensedTextField(CharField):
+    """A source's full text: written as any text, read as None by those its licence keeps it from
+    (policy.licensing; read by policy.api.readers.LicensedText). A null written is no change, so a
+    representation read with the text withheld and sent back is a valid write that keeps the text."""
+
+    def validate_empty_values(self, data):
+        if data is None:
+            raise serializers.SkipField()
+        return super().validate_empty_values(data)
+
+    def reader(self):
+        from ..reading.readers import LicensedText
+
+        return LicensedText(self.source)

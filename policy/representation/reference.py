@@ -53,6 +53,13 @@ class SourceSerializer(RecordSerializer):
     # `url` is every record's API address, so the document's own address gets another name.
     url = serializers.HyperlinkedIdentityField(view_name="source-detail", lookup_field="slug")
     document_url = fields.URLField(source="url", max_length=1000, required=False, allow_blank=True)
+    text = fields.LicensedTextField(
+        required=False,
+        allow_blank=True,
+        help_text="The source's full text, where we hold it; null where its licence (`text_license`) keeps it "
+        "from this reader: anonymous readers get the excerpts and `document_url` instead. Written: null leaves "
+        "the text as it is.",
+    )
 
     class Meta(RecordSerializer.Meta):
         model = Source

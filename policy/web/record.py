@@ -12,6 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.text import Truncator
 
+from ..licensing import text_shown
 from ..models import PolicyRelation, Source
 from ..models.base import Cited
 from ..reading.citation import excerpt_in_context, segments
@@ -127,7 +128,7 @@ def related_rows(rel, other, record):
     related = other.model.objects.filter(**{rel.field.name: record})
     if rel.field.name == "source":
         # Citations in reading order, with the offsets that mark them in the source's text.
-        columns, limit = [other.key, other.label, "excerpt_start", "excerpt_end"], CITATIONS_LIMIT
+        columns, limit = [other.key, other.label, "excerpt", "excerpt_start", "excerpt_end"], CITATIONS_LIMIT
         return related.order_by("excerpt_start", other.key).values(*columns)[: limit + 1], limit
     # No ORDER BY: the database then reads the foreign key's index; ordering by slug lets PostgreSQL
     # walk the whole slug index for a rare key (measured: 1.9 s at a million statements).
@@ -160,6 +161,7 @@ def reverse_relations(resource, record):
                         "href": other.page_url(row[other.key]),
                         "label": Truncator(str(row[other.label])).chars(140),
                         "type": other.verbose_name,
+                        "excerpt": row.get("excerpt"),
                         "start": row.get("excerpt_start"),
                         "end": row.get("excerpt_end"),
                     }
@@ -260,10 +262,15 @@ def page_context(resource, key, request):
     if request.user.is_staff:
         context["admin_url"] = reverse(f"admin:policy_{resource.name}_change", args=[record.pk])
     if isinstance(record, Cited):
-        context["citation"] = excerpt_in_context(record)
+        context["citation"] = excerpt_in_context(record, request.user)
         context["source_url"] = safe_url(record.source.url)
     if resource.model._meta.model_name == "policy":
         context["policy_links"] = policy_links(record)
-    if isinstance(record, Source) and record.text:
+    if isinstance(record, Source) and record.text and text_shown(record.text_license, request.user):
         context["source_text"] = source_segments(record, groups)
+    elif isinstance(record, Source) and record.text:  # its licence keeps the text from this reader: the excerpts
+        context["source_excerpts"] = [
+            item for group in groups if group["as"] == "citing this source" for item in group["items"]
+        ]
+        context["source_url"] = safe_url(record.url)
     return context

@@ -29,7 +29,7 @@ def repair_search(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policy", "0010_suggestions"),
+        ("policy", "0011_source_text_license"),
     ]
 
     operations = [

@@ -1,0 +1,166 @@
+"""Writing the package: `datapackage.json` and one CSV per table (policy.datapackage.describe), into a
+directory or a zip, streamed a chunk of rows at a time so memory stays flat at any size.
+
+Same data, same bytes: rows in key order, link rows in (record key, linked key) order, cells written
+one way only, zip entries with fixed timestamps and permissions, and no moment of export anywhere.
+"""
+
+import contextlib
+import csv
+import io
+import itertools
+import json
+import zipfile
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import connections, router, transaction
+from django.db.models import Case, F, TextField, Value, When
+
+from ..licensing import PUBLIC_TEXT
+from ..models import Source
+from .describe import tables
+from .descriptor import descriptor
+
+CHUNK = 2000
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: a file's bytes never depend on when it was written
+
+
+def cell(value):
+    """A value as its CSV cell, the one way the package's schema reads it back."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def lookups(table, public):
+    """What `.values_list()` reads for each column: in the public package, a source's text only where
+    its licence lets anyone read it (the database sends nothing else)."""
+    result = [column.lookup for column in table.columns]
+    if public and table.model is Source:
+        public_text = When(text_license__in=sorted(PUBLIC_TEXT), then=F("text"))
+        shown = Case(public_text, default=Value(""), output_field=TextField())
+        result[[c.name for c in table.columns].index("text")] = shown
+    return result
+
+
+# Column types whose values csv writes as the schema reads them already (str; int; None as empty).
+VERBATIM = {"string", "integer"}
+
+
+def record_rows(table, public, using):
+    rows = table.model.objects.using(using).order_by(*table.order).values_list(*lookups(table, public))
+    # Only the columns that need it are converted: at a million rows, cell() on every value was most of the time.
+    converted = [i for i, column in enumerate(table.columns) if column.schema["type"] not in VERBATIM]
+    for row in rows.iterator(chunk_size=CHUNK):
+        row = list(row)
+        for i in converted:
+            row[i] = cell(row[i])
+        yield row
+
+
+def link_rows(table, using):
+    """A many-to-many field's links, its records read in key order a chunk at a time, each chunk's links
+    in one query (the link table's index on the record), sorted by the linked record's key."""
+    m2m = table.owner
+    owner_model = m2m.model
+    owner_key = table.foreign_keys[0]["reference"]["fields"]
+    owner_name, target_name = table.key
+    target_key = table.foreign_keys[1]["reference"]["fields"]
+    owners = (
+        owner_model.objects.using(using).order_by(owner_key).values_list("pk", owner_key).iterator(chunk_size=CHUNK)
+    )
+    while chunk := list(itertools.islice(owners, CHUNK)):
+        linked = {}
+        pairs = (
+            table.model.objects.using(using)
+            .filter(**{f"{owner_name}_id__in": [pk for pk, _ in chunk]})
+            .values_list(f"{owner_name}_id", f"{target_name}__{target_key}")
+        )
+        for pk, key in pairs:
+            linked.setdefault(pk, []).append(key)
+        for pk, key in chunk:
+            for target in sorted(linked.get(pk, ())):
+                yield [key, target]
+
+
+def rows(table, public, using):
+    return link_rows(table, using) if table.owner is not None else record_rows(table, public, using)
+
+
+@contextlib.contextmanager
+def snapshot(using):
+    """On PostgreSQL, every table read from one snapshot (a read-only REPEATABLE READ transaction), so a
+    write committed during an export cannot leave a row pointing to a record the package lacks. SQLite
+    takes its write lock at BEGIN (settings), which would hold every writer for the export: there the
+    tables are read one after the other."""
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+class Directory:
+    def __init__(self, path):
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+
+    def open(self, name):
+        return open(self.path / name, "w", encoding="utf-8", newline="")
+
+    def close(self):
+        pass
+
+
+class Zip:
+    def __init__(self, path_or_file):
+        self.zip = zipfile.ZipFile(path_or_file, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def open(self, name):
+        info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.create_system = 3  # Unix, wherever it is written
+        info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+        return io.TextIOWrapper(self.zip.open(info, "w", force_zip64=True), encoding="utf-8", newline="")
+
+    def close(self):
+        self.zip.close()
+
+
+def write_package(target, public=True):
+    """Write the package into `target` (Directory or Zip); {table name: rows written}."""
+    using = router.db_for_read(Source)  # one database for every table (a replica, where reads go to one)
+    with snapshot(using):
+        return write_tables(target, public, using)
+
+
+def write_tables(target, public, using):
+    described = tables()
+    counts = {}
+    with target.open("datapackage.json") as out:
+        out.write(json.dumps(descriptor(described, public, using), indent=2, ensure_ascii=False) + "\n")
+    for table in described:
+        with target.open(table.path) as out:
+            writer = csv.writer(out)
+            writer.writerow([column.name for column in table.columns])
+            count, written = 0, rows(table, public, using)
+            while chunk := list(itertools.islice(written, CHUNK)):
+                writer.writerows(chunk)
+                count += len(chunk)
+            counts[table.name] = count
+    target.close()
+    return counts

@@ -1,0 +1,206 @@
+"""The data package (policy.datapackage): `export_datapackage`, `import_datapackage` and
+/api/v1/datapackage.zip. Validated with the `frictionless` library, loaded back into an emptied database
+and exported again byte for byte, built once per version of the data, and without the texts whose
+licence forbids republishing them."""
+
+import csv
+import io
+import json
+import logging
+import threading
+import zipfile
+
+import frictionless
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connections
+from django.test import Client
+
+from policy import records
+from policy.datapackage import tables
+from policy.models import PolicyRelation, Source, Statement
+
+from .api_support import client_for
+
+pytestmark = pytest.mark.django_db
+ARTICLE = "usa-today-biden-mexico-2021-05-07"
+
+
+def export(path, *options):
+    call_command("export_datapackage", str(path), *options, stdout=io.StringIO())
+    return path
+
+
+def members(path):
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def rows(text):
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def empty_the_database():
+    for table in reversed(tables()):
+        if table.owner is None:
+            table.model.objects.all().delete()
+
+
+def test_the_package_is_valid_by_frictionless(tmp_path):
+    folder = export(tmp_path / "package")
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert report.valid, report.flatten(["resourceName", "rowNumber", "fieldName", "type", "note"])[:20]
+    assert {task.name: task.stats["rows"] for task in report.tasks}["statements"] == Statement.objects.count()
+
+
+def test_every_type_link_and_field_is_described(tmp_path):
+    descriptor = json.loads((export(tmp_path / "package") / "datapackage.json").read_text())
+    resources = {resource["name"]: resource for resource in descriptor["resources"]}
+    links = {
+        f"{t.resource}-{f.name}"
+        for t in records.TYPES
+        for f in t.model._meta.many_to_many
+        if f.remote_field.through._meta.auto_created
+    }
+    assert set(resources) == {t.resource for t in records.TYPES} | links | {"policy-relations"}
+    for declared in records.TYPES:
+        schema = resources[declared.resource]["schema"]
+        names = [field["name"] for field in schema["fields"]]
+        assert set(names) == {f.name for f in declared.model._meta.concrete_fields if not f.primary_key}
+        assert schema["primaryKey"] == [declared.key]
+        assert all(field["type"] and field["description"] for field in schema["fields"])
+    statement = {field["name"]: field for field in resources["statements"]["schema"]["fields"]}
+    assert statement["said_on"]["type"] == "date" and statement["is_translation"]["type"] == "boolean"
+    assert statement["kind"]["constraints"]["enum"] == ["quote", "paraphrase"]
+    assert statement["text"]["description"].startswith("The exact words")
+    speaker = {"fields": "speaker", "reference": {"resource": "actors", "fields": "slug"}}
+    assert speaker in resources["statements"]["schema"]["foreignKeys"]
+    assert resources["statements-countries"]["schema"]["primaryKey"] == ["statement", "country"]
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert {"title": Source.objects.get(slug=ARTICLE).title} in descriptor["sources"]
+    assert "all_rights_reserved" in descriptor["description"]
+
+
+def test_same_data_same_bytes(tmp_path):
+    first = (export(tmp_path / "a.zip")).read_bytes()
+    assert export(tmp_path / "b.zip").read_bytes() == first
+    folder = export(tmp_path / "folder")
+    assert members(tmp_path / "a.zip") == {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_the_public_package_leaves_reserved_texts_out(tmp_path):
+    Source.objects.filter(slug="cbp-migrant-encounter-data").update(text="Open figures.", text_license="public_domain")
+    public = rows(members(export(tmp_path / "public.zip"))["sources.csv"].decode())
+    texts = {row["slug"]: row["text"] for row in public}
+    assert texts[ARTICLE] == "" and texts["cbp-migrant-encounter-data"] == "Open figures."
+    full = rows(members(export(tmp_path / "full.zip", "--include-reserved-texts"))["sources.csv"].decode())
+    assert {row["slug"]: row["text"] for row in full}[ARTICLE] == Source.objects.get(slug=ARTICLE).text
+    excerpts = rows(members(tmp_path / "public.zip")["statements.csv"].decode())
+    assert all(row["excerpt"] for row in excerpts)  # the quotations stay
+
+
+def test_loaded_back_into_an_empty_database_it_is_identical(tmp_path):
+    before = export(tmp_path / "before.zip", "--include-reserved-texts").read_bytes()
+    statement = Statement.objects.values().get(slug="harris-pitches-regional-approach-to-mexico")
+    links = sorted(PolicyRelation.objects.values_list("from_policy__slug", "relation", "to_policy__slug", "excerpt"))
+    empty_the_database()
+    assert not Statement.objects.exists()
+    call_command("import_datapackage", str(tmp_path / "before.zip"), stdout=io.StringIO())
+    assert export(tmp_path / "after.zip", "--include-reserved-texts").read_bytes() == before
+    loaded = Statement.objects.values().get(slug=statement["slug"])
+    assert {k: v for k, v in loaded.items() if not k.endswith("id")} == {
+        k: v for k, v in statement.items() if not k.endswith("id")
+    }
+    assert (
+        sorted(PolicyRelation.objects.values_list("from_policy__slug", "relation", "to_policy__slug", "excerpt"))
+        == links
+    )
+    call_command("verify_citations", stdout=io.StringIO())  # offsets and texts as they were: no SystemExit
+
+
+def test_a_directory_loads_too_and_a_public_package_without_the_reserved_text(tmp_path):
+    folder = export(tmp_path / "public")
+    empty_the_database()
+    call_command("import_datapackage", str(folder), stdout=io.StringIO())
+    assert Source.objects.get(slug=ARTICLE).text == ""
+    assert Statement.objects.count() > 0
+
+
+def test_import_refuses_a_database_that_holds_records(tmp_path):
+    export(tmp_path / "p.zip")
+    with pytest.raises(CommandError, match="not empty"):
+        call_command("import_datapackage", str(tmp_path / "p.zip"), stdout=io.StringIO())
+
+
+def test_import_refuses_a_broken_reference_and_loads_nothing(tmp_path):
+    folder = export(tmp_path / "p")
+    statements = (folder / "statements.csv").read_text(encoding="utf-8")
+    speaker = rows(statements)[0]["speaker"]
+    (folder / "statements.csv").write_text(statements.replace(f",{speaker},", ",nobody-at-all,", 1), encoding="utf-8")
+    empty_the_database()
+    with pytest.raises(CommandError, match="nobody-at-all"):
+        call_command("import_datapackage", str(folder), stdout=io.StringIO())
+    assert not Source.objects.exists()
+
+
+# The download -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def package_dir(datapackage_dir):
+    return datapackage_dir  # conftest: a directory of each test's own
+
+
+def download(client=None, **headers):
+    response = (client or Client()).get("/api/v1/datapackage.zip", **headers)
+    # Read to the end, the test client closes it (and the file) itself; close() here would close the
+    # database connection too, as a finished request does.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, body
+
+
+def test_the_download_is_the_public_package_built_once_until_a_write(package_dir, tmp_path, caplog, superuser):
+    caplog.set_level(logging.INFO, logger="policy.datapackage.published")
+    response, body = download()
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "policy-records-datapackage.zip" in response["Content-Disposition"]
+    assert body == export(tmp_path / "cli.zip").read_bytes()
+    again, same = download(client_for(superuser))  # the same public file, whoever asks
+    assert same == body and again["ETag"] == response["ETag"]
+    assert caplog.text.count("Built the data package") == 1
+    assert download(HTTP_IF_NONE_MATCH=response["ETag"])[0].status_code == 304
+    edited = client_for(superuser).patch("/api/v1/topics/migration/", {"name": "Migration flows"}, format="json")
+    assert edited.status_code == 200
+    changed, body = download()
+    assert changed["ETag"] != response["ETag"] and caplog.text.count("Built the data package") == 2
+    assert "Migration flows" in members(io.BytesIO(body))["topics.csv"].decode()
+    assert [path.name for path in package_dir.glob("*.zip")] == [f"datapackage-{changed['ETag'].strip(chr(34))}.zip"]
+
+
+def test_the_download_takes_no_parameters(package_dir):
+    response = Client().get("/api/v1/datapackage.zip", {"page": "2"})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert "page" in response.json()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_first_requests_build_it_once(package_dir, caplog):
+    caplog.set_level(logging.INFO, logger="policy.datapackage.published")
+    start, results = threading.Barrier(4), []
+
+    def fetch():
+        try:
+            start.wait()
+            results.append(download())
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    threads = [threading.Thread(target=fetch) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [response.status_code for response, _ in results] == [200] * 4
+    assert len({body for _, body in results}) == 1 and zipfile.ZipFile(io.BytesIO(results[0][1])).testzip() is None
+    assert caplog.text.count("Built the data package") == 1
+    assert not list(package_dir.glob("*.partial"))
