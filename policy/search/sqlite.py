@@ -19,16 +19,19 @@ query by the list: it walks the page's order instead and stops when the page is 
 than sorting every match. tests/test_search_sqlite.py checks the semantics on both backends and,
 on SQLite, that a statement search never scans the table (below FREQUENT matches)."""
 
-import json
 from collections import defaultdict
 from contextlib import contextmanager
 
 from django.db import connections, models
+from django.db.backends.signals import connection_created
 from django.db.models import F, Func, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import Contains
 from django.db.models.signals import post_migrate
 
+from . import folding
 from .fields import split_fields
+from .folding import fold
 
 TRIGRAM = 3  # characters: FTS5's trigram tokenizer finds nothing for a shorter phrase
 FTS_TRIGGERS = ("insert", "delete", "update")
@@ -72,6 +75,15 @@ def forget_fts_indexes(**kwargs):
 post_migrate.connect(forget_fts_indexes, dispatch_uid="policy.search.forget_fts_indexes")
 
 
+def register_folding(sender, connection, **kwargs):
+    """Every SQLite connection Django opens can call `policy_fold` (the FTS5 triggers and LIKE do)."""
+    if connection.vendor == "sqlite":
+        folding.register(connection.connection)
+
+
+connection_created.connect(register_folding, dispatch_uid="policy.search.register_folding")
+
+
 @contextmanager
 def fts_indexing_deferred(connection):
     """For a bulk load inside a transaction: migration 0005's triggers would index each inserted
@@ -99,8 +111,9 @@ def fts_indexing_deferred(connection):
     with connection.cursor() as cursor:
         for table, (fts, columns) in indexes.items():
             names = ", ".join(quote(column) for column in sorted(columns))
+            folded = ", ".join(f"policy_fold({quote(column)})" for column in sorted(columns))
             cursor.execute(
-                f"INSERT INTO {quote(fts)}(rowid, {names}) SELECT id, {names} FROM {quote(table)} WHERE id > %s",
+                f"INSERT INTO {quote(fts)}(rowid, {names}) SELECT id, {folded} FROM {quote(table)} WHERE id > %s",
                 [last_ids[table]],
             )
         for sql in definitions:
@@ -112,22 +125,34 @@ def fts_phrase(value):
     return '"' + value.replace('"', '""') + '"'
 
 
+class Folded(Func):
+    """`policy_fold(column)`: the column's text without accents or case (policy.search.folding)."""
+
+    function = "policy_fold"
+    output_field = models.TextField()
+
+
+class FoldedJSON(Folded):
+    """`policy_fold_json(column)`: a JSON column's text as PostgreSQL spells it (no `\\u` escapes), folded."""
+
+    function = "policy_fold_json"
+
+
 def text_condition(model, path, value):
-    """`path` contains `value`, case-insensitively. A JSON field (aliases) may be stored with
-    non-ASCII characters escaped (SQLite holds "Peña" as "Pe\\u00f1a"), so its escaped spelling matches too."""
-    condition = Q(**{f"{path}__icontains": value})
+    """`path` contains `value`, without regard to accents or case: `policy_fold(path) LIKE '%…%'`,
+    row by row (the reference tables, 1–2 characters, an SQLite without the FTS5 indexes)."""
     for name in path.split("__"):
         field = model._meta.get_field(name)
         model = field.related_model or model
-    escaped = json.dumps(value)[1:-1]
-    if isinstance(field, models.JSONField) and escaped != value:
-        condition |= Q(**{f"{path}__icontains": escaped})
-    return condition
+    folded = (FoldedJSON if isinstance(field, models.JSONField) else Folded)(F(path))
+    return Q(Contains(folded, fold(value)))
 
 
 def fts_match(connection, model, fields, value):
     """SQL and params for the ids of the records whose own `fields` contain `value`, from their
-    FTS5 index; None unless an index covers exactly these fields and `value` is long enough."""
+    FTS5 index (which holds the fields folded); None unless an index covers exactly these fields
+    and `value` is long enough."""
+    value = fold(value)
     if len(value) < TRIGRAM:
         return None
     fts, columns = fts_indexes(connection).get(model._meta.db_table, (None, None))
