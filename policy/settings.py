@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
     # The documented request format is JSON. Form and multipart bodies are accepted too, for the
     # browsable API's HTML forms, where an empty field means "not given" — which JSON Schema cannot say.
     "PARSER_WHITELIST": ["policy.api.parsers.JSONParser", "rest_framework.parsers.JSONParser"],
+    # `type` of a search hit (every record type) and of a timeline item (the dated ones) are two enums.
+    "ENUM_NAME_OVERRIDES": {"RecordTypeEnum": "policy.api.search.TYPE_NAMES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "policy.api.schema.sparse_responses",

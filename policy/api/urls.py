@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from .. import filtersets, records
 from . import serializers, views
 from .auth import TokenView
+from .search import SearchView
 from .timeline import TimelineView
 
 SCHEMA_CACHE_SECONDS = 3600
@@ -20,7 +21,7 @@ class DocsView(SpectacularSwaggerSplitView):
 class Router(DefaultRouter):
     """The API root also lists the endpoints that are not resources."""
 
-    extra_root_entries = {"timeline": "timeline", "schema": "schema", "docs": "docs"}
+    extra_root_entries = {"search": "search", "timeline": "timeline", "schema": "schema", "docs": "docs"}
 
     def get_api_root_view(self, api_urls=None):
         list_name = self.routes[0].name
@@ -60,6 +61,7 @@ urlpatterns = [
     path("docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="policy/redoc.html"), name="redoc"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("search/", SearchView.as_view(), name="search"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
     *router.urls,
 ]

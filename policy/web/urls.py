@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 from .resources import RESOURCES
 
 app_name = "web"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Browsers ask for /favicon.ico on every page, the admin's and the API's too.
     path("favicon.ico", views.favicon),
+    path("search/", search.search_page, name="search"),
     *(path(f"{prefix}/", views.record_list, {"resource": prefix}, name="list") for prefix in RESOURCES),
     *(path(f"{prefix}/<str:key>/", views.record_page, {"resource": prefix}, name="record") for prefix in RESOURCES),
 ]
