@@ -139,6 +139,8 @@ def forwards_postgresql(schema_editor):
         schema_editor.execute(drop)
     for create, _ in statements():
         schema_editor.execute(create)
+    for model in TRIGRAM:  # the tables rewritten, and statistics of the new index expressions for the planner
+        schema_editor.execute(f'ANALYZE "policy_{model}"')
 
 
 def backwards_postgresql(apps, schema_editor):
