@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "policy.api.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "policy.api.renderers.BrowsableAPIRenderer",
         "policy.api.renderers.CSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "policy.api.schema.AutoSchema",

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 
 from ..adapters.drf_spectacular import AdaptedAutoSchema
+from .descriptions import describe
 
 
 class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -74,14 +75,21 @@ class AutoSchema(AdaptedAutoSchema):
         return self.method not in ("GET", "HEAD", "OPTIONS")
 
     def get_auth(self):
-        auth = super().get_auth()
+        """No security requirement on what anyone may do (reads; the token endpoint): the docs then
+        draw no lock beside it. Writes list the token and the session."""
         permissions = self.view.get_permissions()
-        anonymous_reads = all(
-            isinstance(p, (AllowAny, DjangoModelPermissionsOrAnonReadOnly)) for p in permissions
-        ) and (not self.writes() or all(isinstance(p, AllowAny) for p in permissions))
-        if anonymous_reads and {} not in auth:
-            auth.append({})
-        return auth
+        anonymous = all(isinstance(p, (AllowAny, DjangoModelPermissionsOrAnonReadOnly)) for p in permissions) and (
+            not self.writes() or all(isinstance(p, AllowAny) for p in permissions)
+        )
+        return [] if anonymous else super().get_auth()
+
+    def get_summary(self):
+        described = describe(self.view, getattr(self.view, "action", None))
+        return described[0] if described else super().get_summary()
+
+    def get_description(self):
+        described = describe(self.view, getattr(self.view, "action", None))
+        return described[1] if described else super().get_description()
 
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())

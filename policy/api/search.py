@@ -22,7 +22,7 @@ from ..reading.search import (
 )
 from .filtering import form_parameters
 from .reading import ResourceUrls
-from .renderers import JSONRenderer
+from .renderers import BrowsableAPIRenderer, JSONRenderer
 
 TYPE_NAMES = [t.name for t in searchable_types()]
 
@@ -112,7 +112,7 @@ class SearchView(APIView):
 
     permission_classes = [permissions.AllowAny]  # read-only: GET is its only method
     http_method_names = ["get", "head", "options"]
-    renderer_classes = [JSONRenderer, *APIView.renderer_classes[1:]]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]  # no CSV: hits of several types share no columns
 
     @extend_schema(
         summary="Search every record type",
