@@ -26,6 +26,7 @@ from django.db import connections, models
 from django.db.backends.signals import connection_created
 from django.db.models import F, Func, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 from django.db.models.lookups import Contains
 from django.db.models.signals import post_migrate
 
@@ -138,14 +139,33 @@ class FoldedJSON(Folded):
     function = "policy_fold_json"
 
 
+class NonASCII(Func):
+    """The text holds a character beyond ASCII (SQLite's GLOB, in C: no Python call)."""
+
+    template = "%(expressions)s GLOB '*[^ -~]*'"
+    output_field = models.BooleanField()
+
+
+class Escaped(Func):
+    """A JSON column's text holds a `\\u` escape: SQLite stores "Peña" as "Pe\\u00f1a"."""
+
+    template = "instr(%(expressions)s, '\\u') > 0"
+    output_field = models.BooleanField()
+
+
 def text_condition(model, path, value):
-    """`path` contains `value`, without regard to accents or case: `policy_fold(path) LIKE '%…%'`,
-    row by row (the reference tables, 1–2 characters, an SQLite without the FTS5 indexes)."""
+    """`path` contains `value`, without regard to accents or case, row by row (the reference
+    tables, 1–2 characters, an SQLite without the FTS5 indexes). SQLite's LIKE already ignores the
+    case of ASCII letters, so an ASCII text needs no folding: `col LIKE '%folded%'`; only a text
+    beyond ASCII (a JSON one with `\\u` escapes) is folded, by `policy_fold` (a Python call each)."""
     for name in path.split("__"):
         field = model._meta.get_field(name)
         model = field.related_model or model
-    folded = (FoldedJSON if isinstance(field, models.JSONField) else Folded)(F(path))
-    return Q(Contains(folded, fold(value)))
+    folded = fold(value)
+    if isinstance(field, models.JSONField):
+        text = Cast(F(path), models.TextField())
+        return Q(Contains(text, folded)) | (Q(Escaped(text)) & Q(Contains(FoldedJSON(text), folded)))
+    return Q(Contains(F(path), folded)) | (Q(NonASCII(F(path))) & Q(Contains(Folded(F(path)), folded)))
 
 
 def fts_match(connection, model, fields, value):
