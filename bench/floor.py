@@ -23,6 +23,7 @@ from policy import records
 from policy.cache import data_version
 from policy.search import TRIGRAM, fts_indexes, fts_phrase
 from policy.search import tsquery as to_tsquery
+from policy.search.folding import fold
 
 PAGE_SIZE = 50
 STATEMENT_COLUMNS = """
@@ -180,32 +181,39 @@ def by_speaker(request):
 
 
 def search(request):
+    """?search=<word>: accents and case ignored (migration 0009), as the API searches."""
     word = request.GET["search"]
-    like = f"%{word}%"
     if not postgres():
-        # The text through its FTS5 trigram index (migration 0005), where it has one and the word
-        # is long enough; the actors' names row by row (a small table).
+        # The text through its FTS5 trigram index over folded text (migrations 0005, 0009), where it
+        # has one and the word is long enough; the actors' names row by row (a small table).
         # One list of ids, as the API builds it: OR-ed, SQLite scans the table at small sizes.
-        text, match = "SELECT id FROM policy_statement WHERE text LIKE %s ESCAPE '\\'", like
-        if len(word) >= TRIGRAM and "policy_statement" in fts_indexes(connection):
+        like = f"%{fold(word)}%"
+        text, match = "SELECT id FROM policy_statement WHERE policy_fold(text) LIKE %s ESCAPE '\\'", like
+        if len(fold(word)) >= TRIGRAM and "policy_statement" in fts_indexes(connection):
             text = "SELECT rowid FROM policy_statement_fts WHERE policy_statement_fts MATCH %s"
-            match = fts_phrase(word)
-        actor = "SELECT id FROM policy_actor WHERE name LIKE %s ESCAPE '\\' OR aliases LIKE %s ESCAPE '\\'"
+            match = fts_phrase(fold(word))
+        actor = (
+            "SELECT id FROM policy_actor WHERE policy_fold(name) LIKE %s ESCAPE '\\' "
+            "OR policy_fold_json(aliases) LIKE %s ESCAPE '\\'"
+        )
         where = (
             f"s.id IN ({text} UNION SELECT id FROM policy_statement WHERE speaker_id IN ({actor}) "
             "UNION SELECT id FROM policy_statement WHERE addressee_id IN "
-            "(SELECT id FROM policy_actor WHERE name LIKE %s ESCAPE '\\'))"
+            "(SELECT id FROM policy_actor WHERE policy_fold(name) LIKE %s ESCAPE '\\'))"
         )
         return page_of(request, where, [match, like, like, like])
+    like = f"%{word}%"
     tsquery = to_tsquery(word)
-    document = "to_tsvector('simple'::regconfig, COALESCE(name, '') || ' ' || COALESCE(aliases::text, ''))"
-    matches = "to_tsquery('simple'::regconfig, %s)"
+    names = "COALESCE(name::text, '') || ' ' || COALESCE(aliases::text, '')"
+    document = f"to_tsvector('simple'::regconfig, policy_unaccent({names}))"
+    matches = "to_tsquery('simple'::regconfig, policy_unaccent(%s))"
+    contains = "UPPER(policy_unaccent({}::text)) LIKE UPPER(policy_unaccent(%s))"
     where = (
-        f"(UPPER(s.text) LIKE UPPER(%s) OR s.search_document @@ {matches} "
-        f"OR s.speaker_id = ANY(ARRAY(SELECT id FROM policy_actor WHERE UPPER(name) LIKE UPPER(%s) "
-        f"OR UPPER(aliases::text) LIKE UPPER(%s) OR {document} @@ {matches})) "
-        f"OR s.addressee_id = ANY(ARRAY(SELECT id FROM policy_actor WHERE UPPER(name) LIKE UPPER(%s) "
-        f"OR to_tsvector('simple'::regconfig, COALESCE(name, '')) @@ {matches})))"
+        f"({contains.format('s.text')} OR s.search_document @@ {matches} "
+        f"OR s.speaker_id = ANY(ARRAY(SELECT id FROM policy_actor WHERE {contains.format('name')} "
+        f"OR {contains.format('aliases')} OR {document} @@ {matches})) "
+        f"OR s.addressee_id = ANY(ARRAY(SELECT id FROM policy_actor WHERE {contains.format('name')} "
+        f"OR to_tsvector('simple'::regconfig, policy_unaccent(COALESCE(name::text, ''))) @@ {matches})))"
     )
     order = f"ts_rank(s.search_document, {matches}) DESC"
     params = [like, tsquery, like, like, tsquery, like, tsquery]

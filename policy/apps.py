@@ -10,6 +10,7 @@ class PolicyConfig(AppConfig):
     def ready(self):
         from . import cache, provenance, routers  # noqa: F401  (connect their receivers)
         from .api import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from .search import sqlite  # noqa: F401  (SQLite connections get policy_fold)
 
 
 class AdminConfig(admin_apps.AdminConfig):

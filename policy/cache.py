@@ -122,6 +122,12 @@ PROCESS_CACHES = (
         "cleared after every migrate (post_migrate)",
     ),
     ProcessCache(
+        "policy.search.folding:short_folds",
+        4096,
+        "a text of 200 characters or fewer SQLite folded for a search (actors' names, aliases)",
+        "LRU; a text folds the same way for good",
+    ),
+    ProcessCache(
         "policy.cache:filterset_form_classes",
         32,
         "FilterSet class (one per record type): its form class, built once (policy.filters)",

@@ -16,7 +16,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db import connections, models
+from django.db import models
 from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
@@ -228,12 +228,9 @@ class RecordFilterSet(django_filters.FilterSet):
                     ]
                 }
             )
-        if connections[queryset.db].vendor == "postgresql":
-            # Full-text and trigram indexes, ranked unless an ordering is asked for (policy.search).
-            ranked = not {"ordering", "cursor"} & set(self.data)
-            return search.search(queryset, self.search_fields, value, ranked=ranked)
-        # Substring tests, through FTS5 trigram indexes on SQLite where migration 0005 made them.
-        return search.substring_search(queryset, self.search_fields, value)
+        # PostgreSQL ranks unless an ordering is asked for; SQLite keeps the list's order (policy.search).
+        ranked = not {"ordering", "cursor"} & set(self.data)
+        return search.find(queryset, self.search_fields, value, ranked=ranked)
 
 
 def ordering(*fields):

@@ -180,7 +180,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "policy.api.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "policy.api.renderers.BrowsableAPIRenderer",
         "policy.api.renderers.CSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "policy.api.schema.AutoSchema",
@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
     # The documented request format is JSON. Form and multipart bodies are accepted too, for the
     # browsable API's HTML forms, where an empty field means "not given" — which JSON Schema cannot say.
     "PARSER_WHITELIST": ["policy.api.parsers.JSONParser", "rest_framework.parsers.JSONParser"],
+    # `type` of a search hit (every record type) and of a timeline item (the dated ones) are two enums.
+    "ENUM_NAME_OVERRIDES": {"RecordTypeEnum": "policy.api.search.TYPE_NAMES"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "policy.api.schema.sparse_responses",

@@ -67,3 +67,78 @@ def test_postgres_search_reads_through_the_full_text_index(policies):
     with CaptureQueriesContext(connection) as queries:
         found({"search": "zanzibar"}, "policies")
     assert any('"search_document" @@' in query["sql"] for query in queries.captured_queries)
+
+
+# Search that forgives: accents and case are ignored, both ways, on both backends (migration 0013).
+
+AMLO = "andres-manuel-lopez-obrador"
+
+
+def signed_in():
+    from django.contrib.auth import get_user_model
+
+    api = APIClient()
+    api.force_authenticate(get_user_model()(username="reader"))
+    return api
+
+
+@pytest.fixture
+def unaccented(db):
+    """A statement whose text spells without accents what the data elsewhere spells with them."""
+    source = Source.objects.order_by("pk").first()
+    return Statement.objects.create(
+        slug="unaccented-spelling", speaker=Actor.objects.get(slug="kamala-harris"), source=source,
+        kind="paraphrase", text="Lopez Obrador hablo con Pena Nieto sobre la politica migratoria. Zq nA.",
+        excerpt=source.text[: source.text.rindex(" ", 0, 40)],
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_lopez_finds_what_lopez_with_an_accent_finds():
+    amlo_said = set(Statement.objects.filter(speaker__slug=AMLO).values_list("slug", flat=True))
+    results = {query: set(found({"search": query})) for query in ("lopez", "LOPEZ", "López", "LÓPEZ", "lópez")}
+    assert amlo_said and amlo_said <= results["lopez"]
+    assert len({frozenset(slugs) for slugs in results.values()}) == 1, results
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["lópez obrador", "LÓPEZ", "habló", "PEÑA NIETO", "política", "ÑIET"])
+def test_an_accent_in_the_search_finds_text_written_without_it(unaccented, query):
+    assert unaccented.slug in found({"search": query})
+
+
+@pytest.mark.django_db
+def test_a_short_search_ignores_accents_too(unaccented):
+    # 1–2 characters (signed in) compare row by row on SQLite, through the trigram index on PostgreSQL.
+    body = signed_in().get("/api/v1/statements/", {"search": "ÑÁ", "page_size": 1000}).json()
+    assert unaccented.slug in {row["slug"] for row in body["results"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ["actors", "topics", "countries"])
+def test_the_small_tables_ignore_accents(route):
+    # Their own names: LIKE row by row on SQLite, trigram and expression indexes on PostgreSQL.
+    expected = {"actors": AMLO, "topics": "migration", "countries": "MX"}[route]
+    query = {"actors": "LÓPEZ obrador", "topics": "MÍGRATÍON", "countries": "MÉXICO"}[route]
+    key = "code" if route == "countries" else "slug"
+    body = APIClient().get(f"/api/v1/{route}/", {"search": query}).json()
+    assert expected in {row[key] for row in body["results"]}, body
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_postgres_ranks_accented_matches_and_reads_the_unaccented_indexes(policies):
+    from django.test.utils import CaptureQueriesContext
+
+    Policy.objects.filter(slug=policies["title"]).update(title="Zánzíbár Act")
+    assert found({"search": "zanzibar"}, "policies")[0] == policies["title"]
+    assert found({"search": "ZÁNZIBAR"}, "policies")[0] == policies["title"]
+    with CaptureQueriesContext(connection) as queries:
+        found({"search": "lópez"})
+    (sql,) = [q["sql"] for q in queries.captured_queries if "search_document" in q["sql"] and "LIMIT" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row for (row,) in cursor.fetchall())
+    assert "stmt_text_trgm" in plan and "stmt_search_fts" in plan, plan
+    assert "policy_unaccent" in sql

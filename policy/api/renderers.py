@@ -1,17 +1,23 @@
-"""Renderers: orjson for JSON (rendering is on every read's hot path) and CSV for lists."""
+"""Renderers: orjson for JSON (rendering is on every read's hot path), CSV for lists, and the browsable API."""
 
 import csv
 import io
+import json
 import re
+from types import SimpleNamespace
 
 import orjson
-from rest_framework import negotiation, renderers
+from rest_framework import exceptions, negotiation, renderers
 from rest_framework.exceptions import ValidationError
+from rest_framework.utils.serializer_helpers import ReturnDict
 
 from ..reading.readers import flat  # a CSV cell: the same whether streamed or rendered
 
 
 class JSONRenderer(renderers.BaseRenderer):
+    """Compact for programs; indented (two spaces) when asked, as the browsable API asks for the
+    JSON it shows in a browser (or a client with `Accept: application/json; indent=2`)."""
+
     media_type = "application/json"
     format = "json"
     charset = None
@@ -19,7 +25,50 @@ class JSONRenderer(renderers.BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:
             return b""
-        return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)
+        option = orjson.OPT_NON_STR_KEYS
+        if (renderer_context or {}).get("indent") or "indent=" in (accepted_media_type or ""):
+            option |= orjson.OPT_INDENT_2
+        return orjson.dumps(data, default=str, option=option)
+
+
+class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
+    """DRF's browsable API, with a record's edit forms (HTML form and raw data, PUT and PATCH) filled
+    with the record. DRF finds the record through the serializer behind the response's data; reads
+    here are rendered without one (policy.reading.plan), so the forms showed an empty record whose
+    first speaker and source were preselected."""
+
+    def get_context(self, data, accepted_media_type, renderer_context):
+        self.record = self.shown_record(renderer_context)
+        return super().get_context(data, accepted_media_type, renderer_context)
+
+    @staticmethod
+    def shown_record(context):
+        view, request, response = context.get("view"), context.get("request"), context.get("response")
+        if getattr(view, "action", None) != "retrieve" or response is None or response.status_code != 200:
+            return None
+        if "as_of" in request.query_params:  # a past version: nothing to edit
+            return None
+        try:
+            return view.get_object()  # a GET: no row lock
+        except exceptions.APIException:
+            return None
+
+    def with_record(self, data):
+        if getattr(self, "record", None) is None or getattr(data, "serializer", None) is not None:
+            return data
+        return ReturnDict(data, serializer=SimpleNamespace(instance=self.record, many=False))
+
+    def get_rendered_html_form(self, data, view, method, request):
+        return super().get_rendered_html_form(self.with_record(data), view, method, request)
+
+    def get_raw_data_form(self, data, view, method, request):
+        form = super().get_raw_data_form(self.with_record(data), view, method, request)
+        if form is not None and method in ("PUT", "PATCH") and getattr(self, "record", None) is not None:
+            # What may be sent back: the writable fields only (not `url`, `created_at`, offsets…).
+            serializer = view.get_serializer(instance=self.record)
+            writable = {name: value for name, value in serializer.data.items() if not serializer.fields[name].read_only}
+            form.fields["_content"].initial = json.dumps(writable, indent=4, ensure_ascii=False, default=str)
+        return form
 
 
 # What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").

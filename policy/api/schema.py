@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonRea
 
 from ..adapters.drf_spectacular import AdaptedAutoSchema
 from ..facets import FACET_SIZE, facets_of
+from .descriptions import describe
 
 
 class CompactRelatedFieldExtension(OpenApiSerializerFieldExtension):
@@ -101,14 +102,21 @@ class AutoSchema(AdaptedAutoSchema):
         return self.method not in ("GET", "HEAD", "OPTIONS")
 
     def get_auth(self):
-        auth = super().get_auth()
+        """No security requirement on what anyone may do (reads; the token endpoint): the docs then
+        draw no lock beside it. Writes list the token and the session."""
         permissions = self.view.get_permissions()
-        anonymous_reads = all(
-            isinstance(p, (AllowAny, DjangoModelPermissionsOrAnonReadOnly)) for p in permissions
-        ) and (not self.writes() or all(isinstance(p, AllowAny) for p in permissions))
-        if anonymous_reads and {} not in auth:
-            auth.append({})
-        return auth
+        anonymous = all(isinstance(p, (AllowAny, DjangoModelPermissionsOrAnonReadOnly)) for p in permissions) and (
+            not self.writes() or all(isinstance(p, AllowAny) for p in permissions)
+        )
+        return [] if anonymous else super().get_auth()
+
+    def get_summary(self):
+        described = describe(self.view, getattr(self.view, "action", None))
+        return described[0] if described else super().get_summary()
+
+    def get_description(self):
+        described = describe(self.view, getattr(self.view, "action", None))
+        return described[1] if described else super().get_description()
 
     def get_operation_id(self):
         operation_id = super().get_operation_id()

@@ -47,7 +47,7 @@ def is_expensive(request):
     params = request.query_params
     if request.method not in ("GET", "HEAD"):
         return False
-    if params.get("search", "").strip():
+    if params.get("search", "").strip() or params.get("q", "").strip():  # a list's search, or /search/
         return True
     renderer = getattr(request, "accepted_renderer", None)
     if renderer is not None and renderer.format == "csv" and not {"page", "page_size", "cursor"} & set(params):

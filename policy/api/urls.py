@@ -9,6 +9,7 @@ from . import views
 from .auth import TokenView
 from .changes import ChangesView
 from .datapackage import DataPackageView
+from .search import SearchView
 from .suggestions import SuggestionViewSet
 from .timeline import TimelineView
 
@@ -30,6 +31,7 @@ class Router(DefaultRouter):
         *DefaultRouter.routes[1:],
     ]
     extra_root_entries = {
+        "search": "search",
         "timeline": "timeline",
         "changes": "changes",
         "datapackage": "datapackage",
@@ -79,6 +81,7 @@ urlpatterns = [
     path("docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="policy/redoc.html"), name="redoc"),
     path("auth/token/", TokenView.as_view(), name="auth-token"),
+    path("search/", SearchView.as_view(), name="search"),
     path("timeline/", TimelineView.as_view(), name="timeline"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("datapackage.zip", DataPackageView.as_view(), name="datapackage"),

@@ -10,6 +10,8 @@ ranked) and policy.search.sqlite (FTS5 trigram indexes, or LIKE). Which record t
 stored document and an FTS5 index is declared per type (policy.records, `stored_search`).
 """
 
+from django.db import connections
+
 from .fields import split_fields
 from .postgresql import STORED_DOCUMENTS, search, tsquery
 from .sqlite import (
@@ -28,6 +30,7 @@ __all__ = [
     "FTS_TRIGGERS",
     "STORED_DOCUMENTS",
     "TRIGRAM",
+    "find",
     "forget_fts_indexes",
     "fts_indexes",
     "fts_indexing_deferred",
@@ -37,3 +40,11 @@ __all__ = [
     "substring_search",
     "tsquery",
 ]
+
+
+def find(queryset, search_fields, value, ranked):
+    """The records of `queryset` whose search fields contain `value`, by the database's engine:
+    full text and trigrams on PostgreSQL (ranked first when `ranked`), FTS5 or LIKE elsewhere."""
+    if connections[queryset.db].vendor == "postgresql":
+        return search(queryset, search_fields, value, ranked=ranked)
+    return substring_search(queryset, search_fields, value)

@@ -1,31 +1,38 @@
 """`search=` on PostgreSQL (policy.search): full-text search over GIN indexes, ranked, with the
-same substring semantics as SQLite. The same fields match:
+same substring semantics as SQLite, accents and case ignored (`lopez` finds "López", `lópez`
+"Lopez"). The same fields match:
 
-- by the same substring test, which a trigram GIN index (pg_trgm) answers — so a word
-  found inside another word or across punctuation is found on both backends alike;
+- by the same substring test, `UPPER(policy_unaccent(col::text)) LIKE UPPER(policy_unaccent('%…%'))`,
+  which a trigram GIN index (pg_trgm) over that expression answers — so a word found inside
+  another word or across punctuation is found on both backends alike;
 - or by full text: the record's document (a stored, GIN-indexed `search_document` column
-  on the growing tables, a SearchVector expression on the small ones) against a prefix
-  phrase query built from the words searched for (`'lópez' <-> 'obra':*`).
+  on the growing tables, an expression on the small ones), made of the unaccented fields,
+  against a prefix phrase query built from the words searched for, unaccented too
+  (`'lopez' <-> 'obra':*`).
 
-Related records' ids are computed as `speaker_id = ANY(ARRAY(SELECT …))`: an array computed
-once, before the scan, which PostgreSQL can OR with the text bitmaps — an `IN (SELECT …)`
-inside an OR cannot use an index there and would scan the whole table. Results are ranked by
-`ts_rank` of the record's own document unless the request asks for an `ordering=` or a `cursor`.
-Migration 0003 creates the columns and indexes; tests/test_indexes.py checks with EXPLAIN that
-every search uses them.
+`policy_unaccent` is the IMMUTABLE wrapper of the `unaccent` extension that migration 0013
+creates. Related records' ids are computed as `speaker_id = ANY(ARRAY(SELECT …))`: an array
+computed once, before the scan, which PostgreSQL can OR with the text bitmaps — an
+`IN (SELECT …)` inside an OR cannot use an index there and would scan the whole table. Results
+are ranked by `ts_rank` of the record's own document unless the request asks for an
+`ordering=` or a `cursor`. Migrations 0003 and 0009 create the columns and indexes;
+tests/test_indexes.py checks with EXPLAIN that every search uses them.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.db.models import Expression, F, Lookup, Q, Subquery
+from django.contrib.postgres.search import SearchQueryField, SearchRank, SearchVectorField
+from django.db import connections
+from django.db.models import Expression, F, Func, Lookup, Q, Subquery, TextField, Value
 from django.db.models.expressions import Col
 from django.db.models.fields import BooleanField
+from django.db.models.functions import Cast, Coalesce
 
 from ..records import TYPES
 from .fields import split_fields
 
 CONFIG = "simple"  # no stemming and no stop words: any word of any language matches as written
+UNACCENT = "policy_unaccent"  # migration 0013
 WORD = re.compile(r"[^\W_]+")
 # Record types whose document is a stored column (policy.records; migration 0003), by model name.
 STORED_DOCUMENTS = {t.model_name for t in TYPES if t.stored_search}
@@ -62,6 +69,37 @@ class Matches(Operator):
     template = "{lhs} @@ {rhs}"
 
 
+class ContainsUnaccented(Operator):
+    """`lhs` contains the text, accents and case ignored (a trigram index over the same expression answers it)."""
+
+    lookup_name = "contains_unaccented"
+    template = f"UPPER({UNACCENT}({{lhs}}::text)) LIKE UPPER({UNACCENT}({{rhs}}))"
+
+
+def contains(field, value, connection):
+    pattern = f"%{connection.ops.prep_for_like_query(value)}%"
+    return Q(ContainsUnaccented(F(field), Value(pattern)))
+
+
+class UnaccentedDocument(Func):
+    """The reference tables' document, as migration 0013's expression indexes hold it:
+    `to_tsvector('simple', policy_unaccent(COALESCE(a::text, '') || ' ' || …))`."""
+
+    template = f"to_tsvector('{CONFIG}'::regconfig, {UNACCENT}(%(expressions)s))"
+    arg_joiner = " || ' ' || "
+    output_field = SearchVectorField()
+
+    def __init__(self, *fields):
+        super().__init__(*(Coalesce(Cast(F(name), TextField()), Value("")) for name in fields))
+
+
+class UnaccentedQuery(Func):
+    """`to_tsquery('simple', policy_unaccent('…'))`: a raw tsquery, its words unaccented as the documents are."""
+
+    template = f"to_tsquery('{CONFIG}'::regconfig, {UNACCENT}(%(expressions)s))"
+    output_field = SearchQueryField()
+
+
 class StoredDocument(Expression):
     """The `search_document` column of the query's table, which the models do not declare."""
 
@@ -78,7 +116,7 @@ def document(model, fields):
     """The full-text document over a record's own search fields (what the GIN index holds)."""
     if model._meta.model_name in STORED_DOCUMENTS:
         return StoredDocument()
-    return SearchVector(*fields, config=CONFIG)
+    return UnaccentedDocument(*fields)
 
 
 def tsquery(value):
@@ -93,22 +131,22 @@ def tsquery(value):
 
 def text_query(value):
     raw = tsquery(value)
-    return None if raw is None else SearchQuery(raw, search_type="raw", config=CONFIG)
+    return None if raw is None else UnaccentedQuery(Value(raw))
 
 
-def matching(model, search_fields, value, query):
+def matching(model, search_fields, value, query, connection):
     """Q for records of `model` whose search fields contain `value` (see the module docstring)."""
     own, related = split_fields(model, search_fields)
     condition = Q()
     # Substring tests first: PostgreSQL rechecks candidate rows against the whole OR, left to right.
     for field in own:
-        condition |= Q(**{f"{field}__icontains": value})
+        condition |= contains(field, value, connection)
     if own and query is not None:
         condition |= Q(Matches(document(model, own), query))
     for relation, fields in related.items():
         field = model._meta.get_field(relation)
         target = field.related_model
-        ids = target.objects.filter(matching(target, fields, value, query)).order_by().values("pk")
+        ids = target.objects.filter(matching(target, fields, value, query, connection)).order_by().values("pk")
         if field.many_to_many:
             through = field.remote_field.through
             owners = through.objects.filter(AnyOf(F(f"{field.m2m_reverse_field_name()}_id"), Subquery(ids)))
@@ -120,7 +158,8 @@ def matching(model, search_fields, value, query):
 
 def search(queryset, search_fields, value, ranked):
     query = text_query(value)
-    queryset = queryset.filter(matching(queryset.model, search_fields, value, query))
+    connection = connections[queryset.db]
+    queryset = queryset.filter(matching(queryset.model, search_fields, value, query, connection))
     own, _ = split_fields(queryset.model, search_fields)
     if ranked and query is not None and own:
         rank = SearchRank(document(queryset.model, own), query)

@@ -20,16 +20,20 @@ full, rather than sorting every match; its count (unordered) keeps `id IN (…)`
 tests/test_search_sqlite.py checks the semantics on both backends and, on SQLite, that a
 statement search never scans the table (its page below FREQUENT matches, its count always)."""
 
-import json
 from collections import defaultdict
 from contextlib import contextmanager
 
 from django.db import connections, models
+from django.db.backends.signals import connection_created
 from django.db.models import F, Func, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
+from django.db.models.lookups import Contains
 from django.db.models.signals import post_migrate
 
+from . import folding
 from .fields import split_fields
+from .folding import fold
 
 TRIGRAM = 3  # characters: FTS5's trigram tokenizer finds nothing for a shorter phrase
 FTS_TRIGGERS = ("insert", "delete", "update")
@@ -73,6 +77,15 @@ def forget_fts_indexes(**kwargs):
 post_migrate.connect(forget_fts_indexes, dispatch_uid="policy.search.forget_fts_indexes")
 
 
+def register_folding(sender, connection, **kwargs):
+    """Every SQLite connection Django opens can call `policy_fold` (the FTS5 triggers and LIKE do)."""
+    if connection.vendor == "sqlite":
+        folding.register(connection.connection)
+
+
+connection_created.connect(register_folding, dispatch_uid="policy.search.register_folding")
+
+
 @contextmanager
 def fts_indexing_deferred(connection):
     """For a bulk load inside a transaction: migration 0005's triggers would index each inserted
@@ -100,8 +113,9 @@ def fts_indexing_deferred(connection):
     with connection.cursor() as cursor:
         for table, (fts, columns) in indexes.items():
             names = ", ".join(quote(column) for column in sorted(columns))
+            folded = ", ".join(f"policy_fold({quote(column)})" for column in sorted(columns))
             cursor.execute(
-                f"INSERT INTO {quote(fts)}(rowid, {names}) SELECT id, {names} FROM {quote(table)} WHERE id > %s",
+                f"INSERT INTO {quote(fts)}(rowid, {names}) SELECT id, {folded} FROM {quote(table)} WHERE id > %s",
                 [last_ids[table]],
             )
         for sql in definitions:
@@ -113,22 +127,53 @@ def fts_phrase(value):
     return '"' + value.replace('"', '""') + '"'
 
 
+class Folded(Func):
+    """`policy_fold(column)`: the column's text without accents or case (policy.search.folding)."""
+
+    function = "policy_fold"
+    output_field = models.TextField()
+
+
+class FoldedJSON(Folded):
+    """`policy_fold_json(column)`: a JSON column's text as PostgreSQL spells it (no `\\u` escapes), folded."""
+
+    function = "policy_fold_json"
+
+
+class NonASCII(Func):
+    """The text holds a character beyond ASCII (SQLite's GLOB, in C: no Python call)."""
+
+    template = "%(expressions)s GLOB '*[^ -~]*'"
+    output_field = models.BooleanField()
+
+
+class Escaped(Func):
+    """A JSON column's text holds a `\\u` escape: SQLite stores "Peña" as "Pe\\u00f1a"."""
+
+    template = "instr(%(expressions)s, '\\u') > 0"
+    output_field = models.BooleanField()
+
+
 def text_condition(model, path, value):
-    """`path` contains `value`, case-insensitively. A JSON field (aliases) may be stored with
-    non-ASCII characters escaped (SQLite holds "Peña" as "Pe\\u00f1a"), so its escaped spelling matches too."""
-    condition = Q(**{f"{path}__icontains": value})
+    """`path` contains `value`, without regard to accents or case, row by row (the reference
+    tables, 1–2 characters, an SQLite without the FTS5 indexes). SQLite's LIKE already ignores the
+    case of ASCII letters, so an ASCII text needs no folding: `col LIKE '%folded%'`; only a text
+    beyond ASCII (a JSON one with `\\u` escapes) is folded, by `policy_fold` (a Python call each)."""
     for name in path.split("__"):
         field = model._meta.get_field(name)
         model = field.related_model or model
-    escaped = json.dumps(value)[1:-1]
-    if isinstance(field, models.JSONField) and escaped != value:
-        condition |= Q(**{f"{path}__icontains": escaped})
-    return condition
+    folded = fold(value)
+    if isinstance(field, models.JSONField):
+        text = Cast(F(path), models.TextField())
+        return Q(Contains(text, folded)) | (Q(Escaped(text)) & Q(Contains(FoldedJSON(text), folded)))
+    return Q(Contains(F(path), folded)) | (Q(NonASCII(F(path))) & Q(Contains(Folded(F(path)), folded)))
 
 
 def fts_match(connection, model, fields, value):
     """SQL and params for the ids of the records whose own `fields` contain `value`, from their
-    FTS5 index; None unless an index covers exactly these fields and `value` is long enough."""
+    FTS5 index (which holds the fields folded); None unless an index covers exactly these fields
+    and `value` is long enough."""
+    value = fold(value)
     if len(value) < TRIGRAM:
         return None
     fts, columns = fts_indexes(connection).get(model._meta.db_table, (None, None))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import search, views
 from .resources import RESOURCES
 from .timeline import timeline_page
 
@@ -12,6 +12,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on every page, the admin's and the API's too.
     path("favicon.ico", views.favicon),
     path("timeline/", timeline_page, name="timeline"),
+    path("search/", search.search_page, name="search"),
     *(path(f"{prefix}/", views.record_list, {"resource": prefix}, name="list") for prefix in RESOURCES),
     *(path(f"{prefix}/<str:key>/", views.record_page, {"resource": prefix}, name="record") for prefix in RESOURCES),
 ]

@@ -1,0 +1,91 @@
+"""The browsable API as a tool: JSON indented in a browser, a record's edit forms filled with the
+record, and docs written for the API's users, with no lock beside what anyone may read."""
+
+import html
+import json
+import re
+
+import pytest
+from rest_framework.test import APIClient
+
+from policy.models import Statement
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.fixture
+def editor(admin_client):
+    return admin_client
+
+
+def raw_data(page):
+    """The raw-data form's JSON for PUT/PATCH (the last `_content` textarea on the page)."""
+    (content, *_) = re.findall(r'<textarea[^>]*name="_content"[^>]*>(.*?)</textarea>', page, re.S)[-1:]
+    return json.loads(html.unescape(content))
+
+
+@pytest.mark.django_db
+def test_json_is_indented_in_a_browser_and_compact_for_programs(client):
+    page = client.get("/api/v1/topics/migration/", HTTP_ACCEPT=BROWSER).content.decode()
+    assert '{\n  &quot;url&quot;: &quot;<a href="http://testserver/api/v1/topics/migration/"' in page
+    assert "&quot;,\n  &quot;slug&quot;: &quot;migration&quot;,\n  &quot;name&quot;" in page
+    assert APIClient().get("/api/v1/topics/migration/").content.startswith(b'{"url":')
+
+
+@pytest.mark.django_db
+def test_a_records_edit_forms_hold_the_record(editor):
+    statement = Statement.objects.exclude(addressee=None).order_by("pk").last()
+    page = editor.get(f"/api/v1/statements/{statement.slug}/", HTTP_ACCEPT=BROWSER).content.decode()
+    # The HTML form: the record's speaker and source chosen, its text in the text field.
+    assert re.search(rf'<option value="{statement.speaker.slug}"\s+selected\s*>', page)
+    assert re.search(rf'<option value="{statement.source.slug}"\s+selected\s*>', page)
+    assert html.escape(statement.text, quote=False) in page
+    # The raw data: the writable fields, as they may be sent back.
+    content = raw_data(page)
+    assert content["speaker"] == statement.speaker.slug and content["text"] == statement.text
+    assert content["addressee"] == statement.addressee.slug
+    assert not {"url", "created_at", "updated_at", "excerpt_start"} & set(content)
+    response = editor.put(f"/api/v1/statements/{statement.slug}/", content, content_type="application/json")
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.django_db
+def test_a_past_version_and_a_list_keep_dRFs_forms(editor):
+    assert editor.get("/api/v1/statements/", HTTP_ACCEPT=BROWSER).status_code == 200
+    slug = Statement.objects.order_by("pk").first().slug
+    assert editor.get(f"/api/v1/statements/{slug}/?as_of=2020-01-01T00:00:00Z", HTTP_ACCEPT=BROWSER).status_code in (
+        200,
+        404,
+    )
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        return APIClient().get("/api/v1/schema/", {"format": "json"}).json()
+
+
+def operations(schema):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            yield method.upper(), path, operation
+
+
+def test_only_writes_carry_a_security_requirement(schema):
+    for method, path, operation in operations(schema):
+        anyone = method == "GET" or path == "/api/v1/auth/token/"
+        assert ("security" in operation) != anyone, (method, path)
+    assert "security" not in schema
+
+
+MAINTAINERS_WORDS = re.compile(r"ReadPlan|serializer|compiled|viewset|queryset", re.I)
+
+
+def test_every_operation_is_described_for_the_apis_users(schema):
+    for method, path, operation in operations(schema):
+        description = operation.get("description", "")
+        assert description and not MAINTAINERS_WORDS.search(description), (method, path, description[:100])
+    statements = schema["paths"]["/api/v1/statements/"]["get"]
+    assert statements["summary"] == "List statements"
+    assert "Example: `/api/v1/statements/?search=" in statements["description"]
+    assert "accents and case ignored" in statements["description"]
