@@ -130,21 +130,23 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Accept selected suggestions (create the records)", permissions=["change"])
     def accept_selected(self, request, queryset):
-        accepted = sum(self.accept_one(request, obj) for obj in queryset.select_related("source").order_by("id"))
-        self.message_user(request, f"Accepted {accepted} of {queryset.count()} suggestions.")
+        # Counted before accepting: the admin's queryset may filter by state, which accepting changes.
+        chosen = list(queryset.select_related("source").order_by("id"))
+        accepted = sum(self.accept_one(request, obj) for obj in chosen)
+        self.message_user(request, f"Accepted {accepted} of {len(chosen)} suggestions.")
 
     @admin.action(description="Reject selected suggestions (with a reason)…", permissions=["change"])
     def reject_selected(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            rejected = 0
-            for obj in queryset.order_by("id"):
+            rejected, chosen = 0, list(queryset.order_by("id"))
+            for obj in chosen:
                 try:
                     queue.reject(obj, request.user, form.cleaned_data["reason"])
                     rejected += 1
                 except ValidationError as error:
                     self.message_user(request, f"#{obj.pk}: {queue.error_text(error)}", messages.ERROR)
-            self.message_user(request, f"Rejected {rejected} of {queryset.count()} suggestions.")
+            self.message_user(request, f"Rejected {rejected} of {len(chosen)} suggestions.")
             return None
         context = {**self.admin_site.each_context(request), "form": form, "suggestions": queryset, "opts": self.opts}
         return TemplateResponse(request, "policy/admin/curation/reject.html", context)
