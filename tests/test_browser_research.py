@@ -116,6 +116,22 @@ def test_the_sentence_behind_the_71_percent_figure(visit):
     visit.screenshot("71-percent")
 
 
+def test_a_second_facet_value_of_the_same_dimension_is_added(page, server):  # noqa: F811
+    """Two recipients chosen one after the other are both kept (repeat = OR), and each can be removed."""
+    page.goto(f"{server}/aid-packages/")
+    with page.expect_navigation():
+        page.locator(".facet", has=page.locator("h3", has_text="Recipient")).locator("a", has_text="Guatemala").click()
+    with page.expect_navigation():
+        page.locator(".facet", has=page.locator("h3", has_text="Recipient")).locator("a", has_text="Honduras").click()
+    assert page.url.endswith("/aid-packages/?recipient=GT&recipient=HN")
+    selected = page.locator('.facet a[aria-current="true"] .facet-name').all_inner_texts()
+    assert sorted(" ".join(name.split()).removeprefix("Selected: ") for name in selected) == ["Guatemala", "Honduras"]
+    with page.expect_navigation():
+        page.locator('.facet a[aria-current="true"]', has_text="Guatemala").click()
+    assert page.url.endswith("/aid-packages/?recipient=HN")
+    assert page.errors == []
+
+
 def test_a_list_is_filtered_with_the_keyboard_alone(page, server):  # noqa: F811
     page.goto(f"{server}/statements/")
     page.keyboard.press("Tab")
@@ -152,6 +168,7 @@ PAGES = {
     "list-with-an-error": "/aid-packages/?recipient=ZZ",
     "record": "/statistics/migrant-encounters-us-mexico-border-increase-2021-03/",
     "timeline": "/timeline/?date_after=2021-03-01&date_before=2021-03-31",
+    "search": "/search/?q=lopez",
 }
 
 

@@ -4,6 +4,7 @@ pages that keep the query, facets that add filters, JSON/CSV links, and the API'
 import re
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import parse_qs
 
 import pytest
 from django.db import connection
@@ -240,3 +241,21 @@ def test_a_page_past_the_last_is_a_404_as_in_the_api(client, url):
 def test_a_malformed_cursor_is_a_400_on_the_page(client):
     response = client.get("/statements/?cursor=not-a-cursor")
     assert response.status_code == 400 and "<code>cursor</code>" in response.content.decode()
+
+
+def test_a_second_value_of_a_facet_is_added_to_the_first(client):
+    """Repeating a parameter means OR, in the API as on the page: a second country, recipient or topic
+    joins the first rather than replacing it, and removing one keeps the other."""
+    html = page(client, "/aid-packages/?recipient=GT")
+    facet_links = {" ".join(e["text"].split()): unescape(e["attrs"]["href"]) for e in html.find("a")}
+    assert facet_links["Honduras 3"] == "?recipient=GT&recipient=HN"
+    both = page(client, "/aid-packages/?recipient=GT&recipient=HN")
+    selected = {" ".join(e["text"].split()): e["attrs"]["href"] for e in both.find("a", **{"aria-current": "true"})}
+    assert selected == {
+        "Selected: Guatemala 3 (remove this filter)": "?recipient=HN",
+        "Selected: Honduras 3 (remove this filter)": "?recipient=GT",
+    }
+    # A year is a date range: choosing one replaces the range chosen (two years are not an OR).
+    since = page(client, "/aid-packages/?date_after=2019-06-01&ordering=-amount")
+    (year,) = [unescape(e["attrs"]["href"]) for e in since.find("a") if e["text"].split()[:1] == ["2021"]]
+    assert parse_qs(year[1:]) == {"date_after": ["2021-01-01"], "date_before": ["2021-12-31"], "ordering": ["-amount"]}

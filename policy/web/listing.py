@@ -56,6 +56,12 @@ def relative(url):
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
+def repeatable(filterset_class):
+    """The parameters that may be given more than once (each value an alternative: OR)."""
+    filters = filterset_class.base_filters
+    return {name for name, f in filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
+
+
 class ListPage:
     """One page of a resource's list: filters applied (or the API's 400), rows, facets, links."""
 
@@ -73,8 +79,7 @@ class ListPage:
     def filtered(self):
         # The web's own parameters only (the API's `format`, `fields`, `page_size` are not the page's).
         filters = self.filterset_class.base_filters
-        repeatable = {name for name, f in filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
-        reject_unknown_parameters(self.request, {*filters, *PAGE_PARAMETERS}, repeatable)
+        reject_unknown_parameters(self.request, {*filters, *PAGE_PARAMETERS}, repeatable(self.filterset_class))
         view = SimpleNamespace(filterset_class=self.filterset_class, extra_query_parameters=PAGE_PARAMETERS)
         queryset = self.resource.model.objects.order_by(self.resource.key)
         return StrictFilterBackend().filter_queryset(self.request, queryset, view)
@@ -148,8 +153,23 @@ class ListPage:
                 value = entry[facet.key]
                 params = facet.filter_params(value)
                 active = all(str(v) in self.query.getlist(k) for k, v in params.items())
-                change = dict.fromkeys(params) if active else params
-                entry.update(value=value, active=active, href="?" + encoded(self.filter_query(), **change))
+                href = "?" + encoded(self.filter_query(), **self.change(params, active))
+                entry.update(value=value, active=active, href=href)
             if entries:
                 shown.append({"name": name, "label": name.replace("_", " ").capitalize(), "entries": entries})
         return shown
+
+    def change(self, params, active):
+        """What an entry's link does to the query: a value already chosen is removed (the others of its
+        parameter stay); a new value of a repeatable filter joins the chosen ones (repeat = OR, as
+        in the API); a year's date range replaces the range chosen."""
+        change = {}
+        for name, value in params.items():
+            chosen = self.query.getlist(name)
+            if active:
+                change[name] = [v for v in chosen if v != str(value)] or None
+            elif name in repeatable(self.filterset_class):
+                change[name] = [*chosen, str(value)]
+            else:
+                change[name] = str(value)
+        return change

@@ -8,8 +8,10 @@ from django.urls import reverse
 from ..reading.search import parse, search_types, searchable_types
 from .formatting import date_with_precision
 from .resources import RESOURCES
+from .throttling import expensive_reads_throttled
 
 
+@expensive_reads_throttled
 def search_page(request):
     """The form; with `q`, each type's matches (PAGE_SIZE a page), excerpts marked; a bad
     parameter is a 400 showing the API's message beside the form."""

@@ -23,6 +23,7 @@ from .filter_form import Control
 from .formatting import date_with_precision, month_label
 from .listing import encoded, has_empty_values, relative, without_empty
 from .resources import BY_MODEL, RESOURCES
+from .throttling import expensive_reads_throttled
 
 PAGE_SIZE = 100
 PARAMETERS = {"page", *TimelineQuery.base_fields}
@@ -131,6 +132,7 @@ def entries(rows):
     return groups
 
 
+@expensive_reads_throttled
 def timeline_page(request):
     if has_empty_values(request.GET):  # a submitted form sends every field: keep the address short
         query = without_empty(request.GET).urlencode()

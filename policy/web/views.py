@@ -16,6 +16,7 @@ from .formatting import date_with_precision
 from .listing import ListPage, has_empty_values, without_empty
 from .record import page_context
 from .resources import BY_MODEL, RESOURCES
+from .throttling import expensive_reads_throttled
 from .timeline import month_link
 
 TIMELINE_NAMES = {name: BY_MODEL[spec.model].verbose_name_plural for name, spec in TYPES.items()}
@@ -82,6 +83,7 @@ def record_page(request, resource, key):
     return show(request, [f"policy/web/{resource.name}.html", "policy/web/record.html"], context)
 
 
+@expensive_reads_throttled
 def record_list(request, resource):
     resource = resource_or_404(resource)
     if has_empty_values(request.GET):  # a submitted form sends every field: keep the address short
