@@ -8,7 +8,9 @@ query over the filtered list (many-to-many ones over the link table, restricted 
 records by a subquery; on PostgreSQL over the link arrays the rows already hold), ordered by
 count and cut to the top `FACET_SIZE` (ties at the cut: the lower ids) before the related
 records are joined for their names: a fixed number of queries, whatever the list holds. Results
-are reused until the data changes, like a list's count (policy.cache).
+are reused until the data changes, like a list's count (policy.cache); a facet that took more than
+SLOW_COUNT_SECONDS (a whole million-row list's) is then served as it was before the write, flagged
+`facets_stale`, while a thread recounts it (policy.recount).
 """
 
 import hashlib
@@ -21,13 +23,14 @@ from django.db.models.functions import ExtractYear
 from rest_framework.exceptions import ValidationError
 
 from . import link_arrays
-from .cache import until_data_changes
 from .filters import ChoicesFilter, RelatedFilter
 from .filtersets import filterset_for
 from .records import BY_MODEL, BY_MODEL_NAME
+from .recount import latest_or_counted
 
 FACET_SIZE = 10
 PARAMETER = "facets"
+STALE = "facets_stale"  # true while counts from before the latest write are recounted
 
 
 @dataclass(frozen=True)
@@ -140,14 +143,18 @@ def requested(value, allowed):
 
 
 def counted(queryset, names, key=None, size=FACET_SIZE):
-    """{name: entries} for the facets `names` of the queryset's record type: one query each, reused
-    until the data changes where `key` names the list (its path and filters, as its count's)."""
+    """({name: entries}, current) for the facets `names` of the queryset's record type: one query
+    each. Where `key` names the list (its path and filters, as its count's), reused until the data
+    changes; a facet slow to count is served from before the latest write while it is recounted in
+    the background, and `current` is then False (policy.recount)."""
     facets = facets_of(queryset.model._meta.model_name)
+    if key is None:
+        return {name: facets[name].count(queryset, size) for name in names}, True
 
-    def count(name):
-        if key is None:
-            return facets[name].count(queryset, size)
-        digest = hashlib.sha1(f"{key}#{name}#{size}".encode(), usedforsecurity=False).hexdigest()
-        return until_data_changes(f"facet:{digest}", lambda: facets[name].count(queryset, size), queryset.db)
+    def name_of(facet):
+        digest = hashlib.sha1(f"{key}#{facet}#{size}".encode(), usedforsecurity=False).hexdigest()
+        return f"facet:{digest}"
 
-    return {name: count(name) for name in names}
+    computes = {name_of(name): (lambda name=name: facets[name].count(queryset, size)) for name in names}
+    found = latest_or_counted(computes, queryset.db)
+    return {name: found[name_of(name)][0] for name in names}, all(current for _, current in found.values())

@@ -134,6 +134,9 @@ SERVER_STATE_DIR = os.path.join(
 CACHES = caches(SERVER_STATE_DIR)
 # How long a list's `count` may be reused; any committed write through Django retires it sooner.
 COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
+# A facet count that took this long or longer is not taken again inside a request after a write: the
+# last counts are served, flagged `facets_stale`, while a thread recounts them (policy.recount).
+SLOW_COUNT_SECONDS = float(os.environ.get("SLOW_COUNT_SECONDS", "0.5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -74,7 +74,8 @@ class Reads:
         page = self.paginate_queryset(Rows(queryset, columns))
         response = self.get_paginated_response(self.plan.represent(page, names, request))
         if facet_names:
-            response.data[facets.PARAMETER] = facets.counted(queryset, facet_names, key=count_key(request))
+            counts, current = facets.counted(queryset, facet_names, key=count_key(request))
+            response.data[facets.PARAMETER], response.data[facets.STALE] = counts, not current
         return response
 
     def retrieve(self, request, *args, **kwargs):

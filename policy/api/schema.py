@@ -212,7 +212,7 @@ def facets_parameter(names):
 
 
 def facets_schema(view):
-    """`{"facets": {name: [{<key>, name, count}]}}`: keyed by the related type's key, else `value`."""
+    """`{"facets": {name: [{<key>, name, count}]}, "facets_stale": bool}`: keyed by the related key or `value`."""
     entries = {}
     for name, facet in facets_of(view.model._meta.model_name).items():
         key_type = {"type": "integer"} if facet.year else {"type": "string"}
@@ -223,9 +223,11 @@ def facets_schema(view):
         }
         entries[name] = {"type": "array", "items": entry}
     described = "Present when `facets=` is given: for each facet asked for, its values with their counts."
+    stale = "True while counts slow to take are from before the latest write (being recounted); rows are current."
     return {
         "type": "object",
-        "properties": {"facets": {"type": "object", "properties": entries, "description": described}},
+        "properties": {"facets": {"type": "object", "properties": entries, "description": described}}
+        | {"facets_stale": {"type": "boolean", "description": stale}},
     }
 
 

@@ -107,7 +107,7 @@ class ListPage:
             "previous": relative(
                 paginator.get_previous_link() if paginator.cursor_page is None else paginator.cursor_page.previous
             ),
-            "facets": self.facets(queryset),
+            **self.facets(queryset),
         }
 
     def base_context(self):
@@ -144,10 +144,12 @@ class ListPage:
         return headers
 
     def facets(self, queryset):
-        """Each declared facet's entries, each linking to the list with its filter set (or removed)."""
+        """Each declared facet's entries, each linking to the list with its filter set (or removed),
+        and whether the counts are from before the latest write (being recounted)."""
         shown = []
         declared = facets.facets_of(self.resource.name)
-        for name, entries in facets.counted(queryset, list(declared), key=count_key(self.request)).items():
+        counts, current = facets.counted(queryset, list(declared), key=count_key(self.request))
+        for name, entries in counts.items():
             facet = declared[name]
             for entry in entries:
                 value = entry[facet.key]
@@ -157,7 +159,7 @@ class ListPage:
                 entry.update(value=value, active=active, href=href)
             if entries:
                 shown.append({"name": name, "label": name.replace("_", " ").capitalize(), "entries": entries})
-        return shown
+        return {"facets": shown, "facets_stale": not current}
 
     def change(self, params, active):
         """What an entry's link does to the query: a value already chosen is removed (the others of its
