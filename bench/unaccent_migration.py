@@ -1,13 +1,17 @@
-"""Migration 0013_search_unaccent at scale, on PostgreSQL: its forward SQL timed statement by statement.
+"""Migration 0013_search_unaccent at scale: its forward SQL timed statement by statement.
 
-On a COPY of a bench database (it refuses the shared `bench_<size>` ones): the objects 0013 created
-(the stored `search_document` columns and every search index) are dropped, then the migration's own
-forward function runs again, each statement timed, in one transaction as `migrate` runs it. The
-0003 objects it would drop first are gone already, so those drops are skipped. What is measured is
-the migration's work on a database of that size; `migrate` adds only its bookkeeping.
+On a COPY of a bench database (it refuses the shared ones). PostgreSQL: the objects 0013 created
+(the stored `search_document` columns and every search index) are dropped, then the migration's
+own forward function runs again, each statement timed, in one transaction as `migrate` runs it;
+the 0003 objects it would drop first are gone already, so those drops are skipped. SQLite: the
+forward function drops the FTS5 tables it finds and fills them again, so it simply runs again.
+What is measured is the migration's work on a database of that size; `migrate` adds only its
+bookkeeping.
 
     createdb -h 127.0.0.1 -U postgres -T bench_1000000 bench_me
     python -m bench.unaccent_migration --url postgres://postgres@127.0.0.1:5432/bench_me
+    cp bench/results/data/sqlite-1000000.sqlite3 /tmp/me.sqlite3
+    python -m bench.unaccent_migration --url sqlite:////tmp/me.sqlite3
 """
 
 import argparse
@@ -18,7 +22,7 @@ import time
 
 import django
 
-SHARED = re.compile(r"/bench_[0-9]+$")
+SHARED = re.compile(r"/bench_[0-9]+$|/bench/results/data/")
 
 
 def main():
@@ -33,11 +37,14 @@ def main():
     from django.db import connection
 
     migration = importlib.import_module("policy.migrations.0013_search_unaccent")
-    with connection.schema_editor() as editor:
-        for _, drop in reversed(list(migration.statements())):
-            editor.execute(drop)
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:
+        with connection.schema_editor() as editor:
+            for _, drop in reversed(list(migration.statements())):
+                editor.execute(drop)
     skipped = {drop for _, drop in migration.old_statements()}
     timings = []
+    print(f"load average before: {os.getloadavg()}\n")
     started = time.monotonic()
     with connection.schema_editor() as editor:
         execute = editor.execute
@@ -50,9 +57,9 @@ def main():
             timings.append((time.monotonic() - before, " ".join(sql.split())[:110]))
 
         editor.execute = timed
-        migration.forwards_postgresql(editor)
+        (migration.forwards_postgresql if postgresql else migration.forwards_sqlite)(editor)
     total = time.monotonic() - started  # the commit included
-    print(f"load average before: {os.getloadavg()}\n\n| seconds | statement |\n|---:|---|")
+    print("| seconds | statement |\n|---:|---|")
     for seconds, sql in timings:
         if seconds >= 1:
             print(f"| {seconds:.1f} | `{sql}` |")
