@@ -49,3 +49,11 @@ def test_deep_pages_count_as_expensive(client, expensive_rate, settings):
 def test_signed_in_visitors_are_not_counted(client, expensive_rate, django_user_model):
     client.force_login(django_user_model.objects.create_user("reader"))
     assert [client.get("/statements/", {"search": "border"}).status_code for _ in range(4)] == [200] * 4
+
+
+def test_a_submitted_form_counts_its_search_once(client, expensive_rate):
+    # The form sends every field, empty ones too: the redirect that drops them reads nothing.
+    first = client.get("/statements/", {"search": "border", "kind": "", "speaker": ""})
+    assert first.status_code == 302
+    assert client.get(first["Location"]).status_code == 200
+    assert client.get("/statements/", {"search": "wall"}).status_code == 200  # the second of two

@@ -8,15 +8,16 @@ from django.urls import reverse
 from ..reading.search import parse, search_types, searchable_types
 from .formatting import date_with_precision
 from .resources import RESOURCES
-from .throttling import expensive_reads_throttled
+from .throttling import refused_as_expensive
 
 
-@expensive_reads_throttled
 def search_page(request):
     """The form; with `q`, each type's matches (PAGE_SIZE a page), excerpts marked; a bad
     parameter is a 400 showing the API's message beside the form."""
     context = {"q": request.GET.get("q", ""), "chosen": request.GET.getlist("type"), "types": type_options()}
     status = 200
+    if refused := refused_as_expensive(request):
+        return refused
     if request.GET:
         query, errors = parse(request.GET, request.user.is_authenticated)
         if errors:

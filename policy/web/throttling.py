@@ -8,7 +8,6 @@ and `/api/v1/statements/?search=`. Over it: a 429 page saying how long to wait, 
 """
 
 import math
-from functools import wraps
 
 from django.shortcuts import render
 from rest_framework.request import Request
@@ -17,16 +16,15 @@ from ..expensive_reads import ExpensiveRateThrottle
 from .resources import RESOURCES
 
 
-def expensive_reads_throttled(view):
-    @wraps(view)
-    def throttled(request, *args, **kwargs):
-        throttle = ExpensiveRateThrottle()
-        if request.user.is_authenticated or throttle.allow_request(Request(request), view):
-            return view(request, *args, **kwargs)
-        seconds = math.ceil(throttle.wait() or 1)
-        context = {"resources": RESOURCES, "seconds": seconds}
-        response = render(request, "policy/web/throttled.html", context, status=429)
-        response["Retry-After"] = str(seconds)
-        return response
-
-    return throttled
+def refused_as_expensive(request):
+    """A 429 page if this anonymous visitor's expensive reads are over THROTTLE_EXPENSIVE, else None
+    (and the read is counted). Called once the page knows it will read: not for the redirect that
+    drops a submitted form's empty fields, which would count one search twice."""
+    throttle = ExpensiveRateThrottle()
+    if request.user.is_authenticated or throttle.allow_request(Request(request), None):
+        return None
+    seconds = math.ceil(throttle.wait() or 1)
+    context = {"resources": RESOURCES, "seconds": seconds}
+    response = render(request, "policy/web/throttled.html", context, status=429)
+    response["Retry-After"] = str(seconds)
+    return response

@@ -23,7 +23,7 @@ from .filter_form import Control
 from .formatting import date_with_precision, month_label
 from .listing import encoded, has_empty_values, relative, without_empty
 from .resources import BY_MODEL, RESOURCES
-from .throttling import expensive_reads_throttled
+from .throttling import refused_as_expensive
 
 PAGE_SIZE = 100
 PARAMETERS = {"page", *TimelineQuery.base_fields}
@@ -132,11 +132,12 @@ def entries(rows):
     return groups
 
 
-@expensive_reads_throttled
 def timeline_page(request):
     if has_empty_values(request.GET):  # a submitted form sends every field: keep the address short
         query = without_empty(request.GET).urlencode()
         return redirect(f"{request.path}?{query}" if query else request.path)
+    if refused := refused_as_expensive(request):
+        return refused
     drf_request, raw = Request(request), request.GET
     context = {"resources": RESOURCES, "api_url": reverse("timeline") + (f"?{raw.urlencode()}" if raw else "")}
     try:

@@ -16,7 +16,7 @@ from .formatting import date_with_precision
 from .listing import ListPage, has_empty_values, without_empty
 from .record import page_context
 from .resources import BY_MODEL, RESOURCES
-from .throttling import expensive_reads_throttled
+from .throttling import refused_as_expensive
 from .timeline import month_link
 
 TIMELINE_NAMES = {name: BY_MODEL[spec.model].verbose_name_plural for name, spec in TYPES.items()}
@@ -83,12 +83,13 @@ def record_page(request, resource, key):
     return show(request, [f"policy/web/{resource.name}.html", "policy/web/record.html"], context)
 
 
-@expensive_reads_throttled
 def record_list(request, resource):
     resource = resource_or_404(resource)
     if has_empty_values(request.GET):  # a submitted form sends every field: keep the address short
         query = without_empty(request.GET).urlencode()
         return redirect(f"{request.path}?{query}" if query else request.path)
+    if refused := refused_as_expensive(request):
+        return refused
     context = ListPage(resource, request).context()
     return show(request, "policy/web/list.html", context, status=context["status"])
 
