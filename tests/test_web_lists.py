@@ -259,3 +259,20 @@ def test_a_second_value_of_a_facet_is_added_to_the_first(client):
     since = page(client, "/aid-packages/?date_after=2019-06-01&ordering=-amount")
     (year,) = [unescape(e["attrs"]["href"]) for e in since.find("a") if e["text"].split()[:1] == ["2021"]]
     assert parse_qs(year[1:]) == {"date_after": ["2021-01-01"], "date_before": ["2021-12-31"], "ordering": ["-amount"]}
+
+
+@pytest.mark.parametrize("prefix", ["statements", "aid-packages"])
+def test_one_search_box_and_the_changed_since_filters_labelled_as_such(client, prefix):
+    """Found re-checking issue #16: the changed-since filters (issue #17) were drawn as four more
+    search boxes, each labelled "Search …"."""
+    html = page(client, f"/{prefix}/")
+    assert [e["attrs"]["name"] for e in html.find("input", type="search")] == ["search"]
+    labels = {e["attrs"].get("for"): " ".join(e["text"].split()) for e in html.find("label")}
+    assert [labels[f"filter-{name}"] for name in ("updated_after", "updated_before", "created_after")] == [
+        "Updated from",
+        "Updated to",
+        "Created from",
+    ]
+    main = "Text" if prefix == "statements" else "Title"
+    assert page(client, f"/{prefix}/?updated_after=2999-01-01").cells(main) == []
+    assert page(client, f"/{prefix}/?created_before=2999-01-01T00:00:00Z").cells(main)

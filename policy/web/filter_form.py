@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import django_filters
 
-from ..filters import ChoicesFilter, RelatedFilter, StableOrderingFilter
+from ..filters import ChoicesFilter, MomentFilter, RelatedFilter, StableOrderingFilter
 from ..records import BY_MODEL
 
 CHECKBOXES_UP_TO = 8
@@ -55,6 +55,9 @@ def control(name, filter_, values):
         return Control(name, label_of(name), kind, values, options, multiple=kind == "checkboxes" or len(values) > 1)
     if isinstance(filter_, django_filters.DateFilter):
         return Control(name, label_of(name), "date", values)
+    if isinstance(filter_, MomentFilter):  # changed since: a day, or a moment a client's script gave
+        hint = "A day (YYYY-MM-DD, UTC) or an ISO 8601 date-time"
+        return Control(name, label_of(name), "text", values or [""], hint=hint)
     if isinstance(filter_, django_filters.NumberFilter):
         return Control(name, label_of(name), "number", values)
     if isinstance(filter_, StableOrderingFilter):
@@ -80,8 +83,9 @@ def related_control(name, filter_, values):
 
 
 def controls(filterset_class, query, errors):
-    """The form's controls in the FilterSet's order, the search box first and the sort last, each
-    with its current values and the messages the API gave for it."""
+    """The form's controls in the FilterSet's order, the search box first, then the type's own
+    filters, then changed-since and the sort, each with its current values and the messages the
+    API gave for it."""
     built = {
         name: control(name, filter_, [v for v in query.getlist(name) if v])
         for name, filter_ in filterset_class.base_filters.items()
@@ -90,5 +94,6 @@ def controls(filterset_class, query, errors):
         if name in built:
             built[name].errors = [str(m) for m in messages]
     first = [built.pop(name) for name in ("search",) if name in built]
-    last = [built.pop(name) for name in ("ordering",) if name in built]
+    changed_since = [n for n, f in filterset_class.base_filters.items() if isinstance(f, MomentFilter)]
+    last = [built.pop(name) for name in (*changed_since, "ordering") if name in built]
     return first + list(built.values()) + last
