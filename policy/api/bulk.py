@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ..batch import create_all, creates_plainly, many_writes
 from ..records import normalise_key
 from .conditional import VERSION
 
@@ -26,10 +27,15 @@ class BulkWrites:
         if not isinstance(request.data, list):
             return super().create(request, *args, **kwargs)
         items = self.bulk_items(request.data)
-        with transaction.atomic():
-            saved = [self.bulk_save(self.get_serializer(data=item), self.perform_create) for item in items]
-            self.refuse_if_any(saved)
-        return self.bulk_response([instance.pk for instance, _ in saved], status.HTTP_201_CREATED)
+        with transaction.atomic(), many_writes():
+            checked = [self.get_serializer(data=item) for item in items]
+            if creates_plainly(checked[0]):
+                pks = create_checked(self.model, checked, self.lookup_field)
+            else:  # nested writes (a policy's links): each item saved as a single POST saves it
+                saved = [self.bulk_save(serializer, self.perform_create) for serializer in checked]
+                self.refuse_if_any(saved)
+                pks = [instance.pk for instance, _ in saved]
+        return self.bulk_response(pks, status.HTTP_201_CREATED)
 
     def bulk_partial_update(self, request, *args, **kwargs):
         if not isinstance(request.data, list):
@@ -41,7 +47,7 @@ class BulkWrites:
                 }
             )
         items = self.bulk_items(request.data)
-        with transaction.atomic():
+        with transaction.atomic(), many_writes():
             saved, seen = [], set()
             for item in items:
                 instance, error = self.bulk_target(item, seen)
@@ -100,3 +106,24 @@ class BulkWrites:
         columns += [column for column in VERSION if column not in columns]
         rows = {row["id"]: row for row in self.model.objects.filter(pk__in=pks).values(*columns)}
         return Response(self.plan.represent([rows[pk] for pk in pks], names, self.request), status=code)
+
+
+def create_checked(model, serializers, key):
+    """Validate every item (errors by index, a key two items give refused the second time), then
+    create them all at once (policy.batch.create_all); the new records' pks, in the items' order."""
+    errors, first = [], {}
+    for index, serializer in enumerate(serializers):
+        errors.append({} if serializer.is_valid() else dict(serializer.errors))
+        value = serializer.validated_data.get(key) if not errors[-1] else None
+        if isinstance(value, str) and value in first:
+            errors[-1][key] = [f"“{value}” is also the {key} of item {first[value]}: one item per record."]
+        elif isinstance(value, str):
+            first[value] = index
+    if any(errors):
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            records = create_all(model, [serializer.validated_data for serializer in serializers])
+    except IntegrityError:
+        raise ValidationError({"non_field_errors": ["The change conflicts with existing data."]}) from None
+    return [record.pk for record in records]
