@@ -6,8 +6,8 @@ Inside `many_writes()`:
   the batch's transaction ends, so its text cannot change under the batch;
 - a check constraint (`date_precision in (day, month, year)`) is asked of the database once per
   distinct value of the fields it reads, not once per record;
-- a related record the serializer has just fetched by its key is not fetched again to prove it
-  exists (the model's foreign-key validation);
+- a related record named by its key is fetched once per batch (policy.representation.fields), and
+  not again to prove it exists (the model's foreign-key validation);
 - proposed slugs remember the ones the batch already gave out, and `reserve_slugs` asks the
   database about a whole file's proposals at once (policy.slugs).
 
@@ -35,6 +35,7 @@ class Batch:
     checks: dict = field(default_factory=dict)  # (model, constraint, values) → error message or None
     slugs_given: dict = field(default_factory=dict)  # model → slugs proposed in this batch
     slugs_free: dict = field(default_factory=dict)  # model → slugs the database was asked about and lacks
+    related: dict = field(default_factory=dict)  # (model, key field, key) → the related record
     families: dict = field(default_factory=dict)  # (model, base) → the database's base and base-N slugs
 
 

@@ -177,7 +177,7 @@ class Planner:
         self.record_type, self.report, self.publish = record_type, report, publish
         self.declared = BY_NAME[record_type]
         self.converter = Converter(record_type, report)
-        self.validator = memoise_lookups(serializer_class(record_type)())
+        self.validator = serializer_class(record_type)()  # its related keys: once per file (policy.batch)
         self.unique_message = without_unique_check(self.validator, self.declared.key)
         self.seen_keys, self.taken, self.in_database = {}, set(), set()
         self.stand_in = Actor.objects.values_list("slug", flat=True).first()
@@ -257,22 +257,3 @@ def without_unique_check(serializer, key):
         return None
     field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
     return str(unique[0].message)
-
-
-def memoise_lookups(serializer):
-    """The serializer, its related fields each looking a key up once per file (not once per row)."""
-    for serializer_field in serializer.fields.values():
-        target = getattr(serializer_field, "child_relation", serializer_field)
-        if getattr(target, "queryset", None) is None:
-            continue
-        original, memo = target.to_internal_value, {}
-
-        def cached(data, original=original, memo=memo):
-            if not isinstance(data, str):
-                return original(data)
-            if data not in memo:
-                memo[data] = original(data)  # a key that fails raises, and is not remembered
-            return memo[data]
-
-        target.to_internal_value = cached
-    return serializer
