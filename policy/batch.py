@@ -184,3 +184,29 @@ def fetched_relations(model, attrs):
         and value.pk is not None
         and isinstance(model._meta.get_field(name), models.ForeignKey)
     }
+
+
+def unique_check_off(serializer, key):
+    """Take the `key` field's uniqueness check (a query per item) off the serializer, for a batch that
+    checks all its keys at once (`existing_keys`); the check's message, or None if it had none."""
+    from rest_framework.validators import UniqueValidator
+
+    key_field = serializer.fields.get(key)
+    unique = [v for v in getattr(key_field, "validators", []) if isinstance(v, UniqueValidator)]
+    if not unique:
+        return None
+    key_field.validators = [v for v in key_field.validators if not isinstance(v, UniqueValidator)]
+    return str(unique[0].message)
+
+
+def existing_keys(model, key, keys, chunk=500):
+    """The keys among `keys` (normalised as the type's key is) that records already have: one query
+    per `chunk` keys."""
+    from .records import normalise_key
+
+    wanted = sorted({normalise_key(model, value) for value in keys if isinstance(value, str) and value})
+    found = set()
+    for start in range(0, len(wanted), chunk):
+        lookup = {f"{key}__in": wanted[start : start + chunk]}
+        found |= set(model.objects.filter(**lookup).values_list(key, flat=True))
+    return found

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from rest_framework import serializers
-from rest_framework.validators import UniqueValidator
 
-from ..batch import many_writes
+from ..batch import existing_keys, many_writes, unique_check_off
 from ..models import Actor, Suggestion
 from ..slugs import label_of, propose_slug, reserve_slugs
 from . import tabular
@@ -178,7 +177,7 @@ class Planner:
         self.declared = BY_NAME[record_type]
         self.converter = Converter(record_type, report)
         self.validator = serializer_class(record_type)()  # its related keys: once per file (policy.batch)
-        self.unique_message = without_unique_check(self.validator, self.declared.key)
+        self.unique_message = unique_check_off(self.validator, self.declared.key)
         self.seen_keys, self.taken, self.in_database = {}, set(), set()
         self.stand_in = Actor.objects.values_list("slug", flat=True).first()
 
@@ -188,7 +187,8 @@ class Planner:
             unnamed = [label_of(self.declared, payload) for _, payload, _, _ in converted if not payload.get("slug")]
             reserve_slugs(self.declared.model, unnamed)
         if self.unique_message:
-            self.in_database = self.existing_keys(payload.get(self.declared.key) for _, payload, _, _ in converted)
+            keys = [payload.get(self.declared.key) for _, payload, _, _ in converted]
+            self.in_database = existing_keys(self.declared.model, self.declared.key, keys)
         for number, payload, errors, pending in converted:
             self.check_key(number, payload, errors)
             publish = self.publish and not pending
@@ -221,16 +221,6 @@ class Planner:
         self.seen_keys.setdefault(key, number)
         self.taken.add(key)
 
-    def existing_keys(self, keys, chunk=500):
-        """The keys among a file's that records already have: one query per `chunk` keys."""
-        wanted = sorted({self.declared.normalise_key(key) for key in keys if isinstance(key, str) and key})
-        model, name = self.declared.model, self.declared.key
-        found = set()
-        for start in range(0, len(wanted), chunk):
-            lookup = {f"{name}__in": wanted[start : start + chunk]}
-            found |= set(model.objects.filter(**lookup).values_list(name, flat=True))
-        return found
-
     def validate(self, payload, pending):
         checked = dict(payload)
         if "slug" in self.converter.columns and not checked.get("slug"):
@@ -246,14 +236,3 @@ class Planner:
                 for column, messages in detail.items()
                 if not (column in pending and self.stand_in is None)
             }
-
-
-def without_unique_check(serializer, key):
-    """Take the key field's one-query-a-row uniqueness check off the serializer; its message (the
-    Planner checks a file's keys against the database at once), or None if it had none."""
-    field = serializer.fields.get(key)
-    unique = [v for v in getattr(field, "validators", []) if isinstance(v, UniqueValidator)]
-    if not unique:
-        return None
-    field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
-    return str(unique[0].message)
