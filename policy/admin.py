@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import records
 from .admin_actions import SuggestsRecords
 from .admin_curation import OFFSETS, ActorForm, CitationForm, cite_context
+from .curation.prefill import proposed_fields
 from .models import (
     Actor,
     AidPackage,
@@ -114,6 +115,13 @@ class CitedAdmin(RecordAdmin):
             return super().get_form(request, obj, **kwargs)
         fields = kwargs.pop("fields", None) or flatten_fieldsets(self.get_fieldsets(request, obj))
         return super().get_form(request, obj, fields=[name for name in fields if name not in OFFSETS], **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        """A selection's source, excerpt and offsets (GET), and what they tell (policy.curation.prefill)."""
+        initial = super().get_changeform_initial_data(request)
+        offsets = [int(initial[name]) if str(initial.get(name, "")).isdigit() else None for name in OFFSETS]
+        proposed = proposed_fields(self.model, initial.get("source"), initial.get("excerpt", ""), *offsets)
+        return {**proposed, **initial}  # what the URL gives wins
 
     @admin.display(description="Excerpt in context")
     def excerpt_in_context(self, obj):

@@ -88,12 +88,19 @@ def excerpt_error(source, excerpt):
 
 def locked_source(source_id):
     """(slug, text) of a source, its row locked until the transaction ends (where one is open)."""
+    from . import batch
     from .models import Source
 
+    writing = batch.current()
+    if writing is not None and source_id in writing.sources:  # locked by the batch's first read
+        return writing.sources[source_id]
     sources = Source.objects.filter(pk=source_id)
     if transaction.get_connection(router.db_for_write(Source)).in_atomic_block:  # a write's transaction
         sources = sources.select_for_update()  # and so read on the primary
-    return sources.values_list("slug", "text").first() or (None, "")
+    found = sources.values_list("slug", "text").first() or (None, "")
+    if writing is not None:
+        writing.sources[source_id] = found
+    return found
 
 
 def lock_cited_source(model, **lookup):
@@ -151,6 +158,10 @@ def dropped_citations(source, text):
 
 @receiver(pre_save, sender="policy.Source")
 def remember_old_text(sender, instance, raw=False, **kwargs):
+    from . import batch
+
+    if batch.current() is not None:  # the text a batch remembers is about to change
+        batch.current().sources.pop(instance.pk, None)
     old = sender.objects.filter(pk=instance.pk).values_list("text", flat=True).first() if instance.pk else None
     instance._text_changed = instance.pk is not None and old != instance.text
 
@@ -167,12 +178,16 @@ def move_excerpt_offsets(sender, instance, **kwargs):
 
 @receiver(pre_save)
 def set_excerpt_offsets(sender, instance, raw=False, **kwargs):
+    from . import batch
     from .models.base import Citation
 
     if not isinstance(instance, Citation):
         return
     from .models import Source
 
-    text = Source.objects.filter(pk=instance.source_id).values_list("text", flat=True).first()
+    if batch.current() is not None:  # the text the batch locked and checked the excerpt against
+        text = locked_source(instance.source_id)[1]
+    else:
+        text = Source.objects.filter(pk=instance.source_id).values_list("text", flat=True).first()
     span = excerpt_offsets(text, instance.excerpt, instance.excerpt_start, instance.excerpt_end)
     instance.excerpt_start, instance.excerpt_end = span if span else (None, None)

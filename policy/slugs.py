@@ -7,9 +7,10 @@ a collision. Editors may still type their own; countries keep their ISO codes (n
 
 import re
 
+from django.db.models import Q
 from django.utils.text import slugify
 
-from . import records
+from . import batch, records
 
 PROPOSED_LENGTH = 60  # readable in a URL; the column holds 200
 
@@ -25,9 +26,52 @@ def slug_base(text, length=PROPOSED_LENGTH, fallback="record"):
 
 def propose_slug(model, text, *, taken=()):
     """A free slug for a new `model` record titled/named/worded `text`. `taken`: slugs already
-    claimed but not yet saved (rows earlier in the same import)."""
-    declared = records.BY_MODEL[model]
-    base = slug_base(text, fallback=declared.name.replace("_", "-"))
+    claimed but not yet saved (rows earlier in the same import). In a batch (policy.batch) the slugs
+    it proposed are taken too, and a base `reserve_slugs` found free is given without a query."""
+    writing = batch.current()
+    if writing is None:
+        return free_slug(model, text, taken)
+    given = writing.slugs_given.setdefault(model, set())
+    base, unavailable = base_of(model, text), given.union(taken)
+    if base in writing.slugs_free.get(model, ()) and base not in unavailable:
+        slug = base
+    else:
+        slug = next_in_family(writing, model, base, unavailable)
+    given.add(slug)
+    return slug
+
+
+def next_in_family(writing, model, base, unavailable):
+    """base, or base-N with the lowest N not yet tried, the database's slugs of the family read once."""
+    family = writing.families.get((model, base))
+    if family is None:
+        pattern = re.compile(rf"{re.escape(base)}(-[0-9]+)?")  # by prefix: an index range, no regex per row
+        like = model.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).values_list("slug", flat=True)
+        used = {slug for slug in like if pattern.fullmatch(slug)}
+        family = writing.families[(model, base)] = {"used": used, "next": 2}
+    if base not in family["used"] and base not in unavailable:
+        return base
+    while f"{base}-{family['next']}" in family["used"] or f"{base}-{family['next']}" in unavailable:
+        family["next"] += 1
+    return f"{base}-{family['next']}"
+
+
+def reserve_slugs(model, texts, chunk=500):
+    """In a batch: ask the database once per `chunk` texts which of their slugs' bases are free."""
+    writing = batch.current()
+    bases = list({base_of(model, text) for text in texts})
+    free = writing.slugs_free.setdefault(model, set())
+    for start in range(0, len(bases), chunk):
+        wanted = set(bases[start : start + chunk])
+        free |= wanted - set(model.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+
+
+def base_of(model, text):
+    return slug_base(text, fallback=records.BY_MODEL[model].name.replace("_", "-"))
+
+
+def free_slug(model, text, taken):
+    base = base_of(model, text)
     # The first free of base, base-2, … base-50 by the unique index; past those, every suffix in use.
     candidates = [base, *(f"{base}-{number}" for number in range(2, 51))]
     used = set(model.objects.filter(slug__in=candidates).values_list("slug", flat=True))

@@ -12,8 +12,11 @@ from django.db import IntegrityError, transaction
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 
-from ..records import normalise_key
+from ..batch import create_all, creates_plainly, existing_keys, many_writes, unique_check_off
+from ..records import BY_MODEL, normalise_key
+from ..slugs import label_of, reserve_slugs
 from .conditional import VERSION
 
 MAX_BULK_ITEMS = 1000
@@ -26,10 +29,15 @@ class BulkWrites:
         if not isinstance(request.data, list):
             return super().create(request, *args, **kwargs)
         items = self.bulk_items(request.data)
-        with transaction.atomic():
-            saved = [self.bulk_save(self.get_serializer(data=item), self.perform_create) for item in items]
-            self.refuse_if_any(saved)
-        return self.bulk_response([instance.pk for instance, _ in saved], status.HTTP_201_CREATED)
+        with transaction.atomic(), many_writes():
+            checker = self.get_serializer()
+            if creates_plainly(checker):
+                pks = create_checked(checker, items, self.lookup_field)
+            else:  # nested writes (a policy's links): each item saved as a single POST saves it
+                saved = [self.bulk_save(self.get_serializer(data=item), self.perform_create) for item in items]
+                self.refuse_if_any(saved)
+                pks = [instance.pk for instance, _ in saved]
+        return self.bulk_response(pks, status.HTTP_201_CREATED)
 
     def bulk_partial_update(self, request, *args, **kwargs):
         if not isinstance(request.data, list):
@@ -41,7 +49,7 @@ class BulkWrites:
                 }
             )
         items = self.bulk_items(request.data)
-        with transaction.atomic():
+        with transaction.atomic(), many_writes():
             saved, seen = [], set()
             for item in items:
                 instance, error = self.bulk_target(item, seen)
@@ -100,3 +108,39 @@ class BulkWrites:
         columns += [column for column in VERSION if column not in columns]
         rows = {row["id"]: row for row in self.model.objects.filter(pk__in=pks).values(*columns)}
         return Response(self.plan.represent([rows[pk] for pk in pks], names, self.request), status=code)
+
+
+def create_checked(checker, items, key):
+    """Validate every item with one serializer (errors by index; a key two items give is refused the
+    second time; the keys checked against the database at once), then create them all
+    (policy.batch.create_all); the new records' pks, in the items' order."""
+    model = checker.Meta.model
+    if "slug" in checker.fields:  # one query per 500 items for the slugs proposed to them
+        unnamed = [item for item in items if isinstance(item, dict) and not item.get("slug")]
+        reserve_slugs(model, [label_of(BY_MODEL[model], item) for item in unnamed])
+    unique_message = unique_check_off(checker, key)
+    given = [item.get(key) if isinstance(item, dict) else None for item in items]
+    in_database = existing_keys(model, key, given) if unique_message else set()
+    errors, rows, first = [], [], {}
+    for index, item in enumerate(items):
+        try:
+            rows.append(checker.run_validation(item))
+            errors.append({})
+        except ValidationError as error:
+            rows.append(None)
+            errors.append(as_serializer_error(error))
+        value = rows[-1].get(key) if rows[-1] is not None else None
+        if isinstance(given[index], str) and normalise_key(model, given[index]) in in_database:
+            errors[-1][key] = [unique_message]
+        elif isinstance(value, str) and value in first:
+            errors[-1][key] = [f"“{value}” is also the {key} of item {first[value]}: one item per record."]
+        elif isinstance(value, str):
+            first[value] = index
+    if any(errors):
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            records = create_all(model, rows)
+    except IntegrityError:
+        raise ValidationError({"non_field_errors": ["The change conflicts with existing data."]}) from None
+    return [record.pk for record in records]

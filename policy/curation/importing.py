@@ -11,14 +11,25 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from rest_framework import serializers
 
-from ..models import Actor, Source, Suggestion
-from ..provenance import locate_excerpt
-from ..slugs import label_of, propose_slug
+from ..batch import existing_keys, many_writes, unique_check_off
+from ..models import Actor, Suggestion
+from ..slugs import label_of, propose_slug, reserve_slugs
 from . import tabular
-from .queue import BY_NAME, flatten, propose, serializer_class
+from .import_writer import Writer
+from .queue import BY_NAME, flatten, serializer_class
 from .references import References, Unresolved
 
-BATCH = 1000
+STAND_IN_SLUG = "slug-proposed-on-acceptance"
+
+
+@dataclass
+class Planned:
+    """A row that passed: its API payload, and for a row to publish its validated data."""
+
+    number: int
+    payload: dict
+    validated: dict | None
+    given_slug: bool
 
 
 @dataclass
@@ -151,7 +162,7 @@ def import_file(name, content, *, record_type=None, dry_run=False, publish=False
     if not rows:
         raise tabular.FileError("The file has columns but no rows.")
     report = Report(record_type, name, dry_run, publish)
-    with transaction.atomic():
+    with transaction.atomic(), many_writes():
         planned = Planner(record_type, report, publish).plan(rows)
         if report.ok and not dry_run:
             Writer(record_type, report, user).write(planned)
@@ -165,22 +176,29 @@ class Planner:
         self.record_type, self.report, self.publish = record_type, report, publish
         self.declared = BY_NAME[record_type]
         self.converter = Converter(record_type, report)
-        self.validator = memoise_lookups(serializer_class(record_type)())
-        self.seen_keys, self.taken = {}, set()
+        self.validator = serializer_class(record_type)()  # its related keys: once per file (policy.batch)
+        self.unique_message = unique_check_off(self.validator, self.declared.key)
+        self.seen_keys, self.taken, self.in_database = {}, set(), set()
         self.stand_in = Actor.objects.values_list("slug", flat=True).first()
 
     def plan(self, rows):
-        planned = []
-        for number, cells in rows:
-            payload, errors, pending = self.converter.convert(cells)
+        planned, converted = [], [(number, *self.converter.convert(cells)) for number, cells in rows]
+        if self.publish and "slug" in self.converter.columns:  # one query per 500 rows, not one a row
+            unnamed = [label_of(self.declared, payload) for _, payload, _, _ in converted if not payload.get("slug")]
+            reserve_slugs(self.declared.model, unnamed)
+        if self.unique_message:
+            keys = [payload.get(self.declared.key) for _, payload, _, _ in converted]
+            self.in_database = existing_keys(self.declared.model, self.declared.key, keys)
+        for number, payload, errors, pending in converted:
             self.check_key(number, payload, errors)
             publish = self.publish and not pending
             given_slug = bool(payload.get("slug"))
             if publish and not given_slug and "slug" in self.converter.columns:
                 payload["slug"] = propose_slug(self.declared.model, label_of(self.declared, payload), taken=self.taken)
                 self.taken.add(payload["slug"])
+            validated = None
             if not errors:
-                errors = self.validate(payload, pending)
+                validated, errors = self.validate(payload, pending)
             for column, message in errors.items():
                 self.report.rows.append(RowResult(number, "error", column=column, message=message))
             if errors:
@@ -188,7 +206,7 @@ class Planner:
             key = str(payload.get(self.declared.key, ""))
             status = "created" if publish else "suggested"
             self.report.rows.append(RowResult(number, status, key=key))
-            planned.append((number, payload, publish, given_slug))
+            planned.append(Planned(number, payload, validated if publish else None, given_slug))
         return planned
 
     def check_key(self, number, payload, errors):
@@ -198,99 +216,23 @@ class Planner:
         key = self.declared.normalise_key(key)
         if key in self.seen_keys:
             errors[self.declared.key] = f"“{key}” is also the {self.declared.key} of row {self.seen_keys[key]}."
+        elif key in self.in_database:
+            errors[self.declared.key] = self.unique_message
         self.seen_keys.setdefault(key, number)
         self.taken.add(key)
 
     def validate(self, payload, pending):
         checked = dict(payload)
+        if "slug" in self.converter.columns and not checked.get("slug"):
+            checked["slug"] = STAND_IN_SLUG  # a suggestion's slug is proposed when it is accepted
         for column in pending:  # a new actor: check the rest of the row with an existing one in its place
             checked[column] = [self.stand_in] if isinstance(checked[column], list) else self.stand_in
         try:
-            self.validator.run_validation(checked)
+            return self.validator.run_validation(checked), {}
         except serializers.ValidationError as error:
             detail = error.detail if isinstance(error.detail, dict) else {"": error.detail}
-            return {
+            return None, {
                 ("" if column == "non_field_errors" else column): "; ".join(flatten(messages))
                 for column, messages in detail.items()
                 if not (column in pending and self.stand_in is None)
             }
-        return {}
-
-
-def memoise_lookups(serializer):
-    """The serializer, its related fields each looking a key up once per file (not once per row)."""
-    for serializer_field in serializer.fields.values():
-        target = getattr(serializer_field, "child_relation", serializer_field)
-        if getattr(target, "queryset", None) is None:
-            continue
-        original, memo = target.to_internal_value, {}
-
-        def cached(data, original=original, memo=memo):
-            if not isinstance(data, str):
-                return original(data)
-            if data not in memo:
-                memo[data] = original(data)  # a key that fails raises, and is not remembered
-            return memo[data]
-
-        target.to_internal_value = cached
-    return serializer
-
-
-class Writer:
-    """Writes a planned file: new actors and rows as suggestions, or rows as records."""
-
-    def __init__(self, record_type, report, user):
-        self.record_type, self.report, self.user = record_type, report, user
-        self.sources = {}
-
-    def write(self, planned):
-        origin = {"origin": Suggestion.Origin.IMPORT, "created_by": self.user}
-        actors = [
-            propose(
-                "actor",
-                {"name": name, "slug": slug},
-                origin_detail=f"{self.report.file_name}: named by its rows",
-                **origin,
-            )
-            for name, slug in self.report.new_actors.items()
-            if name not in self.report.queued_actors
-        ]
-        Suggestion.objects.bulk_create(actors, batch_size=BATCH)
-        suggestions, create = [], serializer_class(self.record_type)
-        for number, payload, publish, given_slug in planned:
-            if publish:
-                serializer = create(data=payload)
-                serializer.is_valid(raise_exception=True)
-                serializer.save()
-                continue
-            suggestions.append(self.suggestion(number, payload, given_slug, origin))
-            if len(suggestions) >= BATCH:
-                Suggestion.objects.bulk_create(suggestions)
-                suggestions = []
-        Suggestion.objects.bulk_create(suggestions)
-
-    def suggestion(self, number, payload, given_slug, origin):
-        fields = dict(payload)
-        source_key, excerpt = fields.pop("source", None), fields.pop("excerpt", "")
-        if not given_slug:
-            fields.pop("slug", None)
-        source, text = self.source(source_key)
-        span = locate_excerpt(text, excerpt) or (None, None)
-        return propose(
-            self.record_type,
-            fields,
-            source=source,
-            excerpt=excerpt,
-            excerpt_start=span[0],
-            excerpt_end=span[1],
-            origin_detail=f"{self.report.file_name} row {number}",
-            **origin,
-        )
-
-    def source(self, key):
-        if key is None:
-            return None, ""
-        if key not in self.sources:
-            source = Source.objects.only("pk", "slug", "text").get(slug=key)
-            self.sources[key] = (source, source.text)
-        return self.sources[key]

@@ -10,7 +10,7 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from .. import records
+from .. import batch, records
 from ..slugs import label_of, propose_slug
 from . import fields
 from .fields import CompactRelatedField
@@ -78,7 +78,7 @@ class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
             if name not in relations:
                 setattr(instance, name, value)
         try:
-            instance.full_clean(exclude=relations, validate_unique=False)
+            batch.full_clean(instance, relations, fetched=batch.fetched_relations(model, attrs))
         except DjangoValidationError as exc:
             raise serializers.ValidationError(model_errors(exc)) from None
         return attrs

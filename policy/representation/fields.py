@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from .. import batch
 from ..records import key_field, label_field, normalise_key
 
 __all__ = ["CompactRelatedField", "key_field", "label_field"]  # key_field, label_field: from the declarations
@@ -29,6 +30,15 @@ class CompactRelatedField(serializers.SlugRelatedField):
             self.fail("invalid", slug_name=self.slug_field)
         if self.slug_field == key_field(self.model):
             data = normalise_key(self.model, data)
+        writing = batch.current()
+        if writing is None or self.get_queryset().query.has_filters():
+            return self.fetch(data)
+        found = (self.model, self.slug_field, data)
+        if found not in writing.related:  # a batch looks each key up once (a key that fails is not kept)
+            writing.related[found] = self.fetch(data)
+        return writing.related[found]
+
+    def fetch(self, data):
         try:
             return self.get_queryset().get(**{self.slug_field: data})
         except self.model.DoesNotExist:

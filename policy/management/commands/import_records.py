@@ -15,7 +15,10 @@ from ...curation.tabular import FileError
 def size_error(size):
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
-        return f"The file is {size / 1e6:,.1f} MB; the import limit is {limit / 1e6:,.0f} MB (IMPORT_MAX_BYTES)."
+        megabyte = 1024 * 1024  # as the admin's import page counts them
+        return (
+            f"The file is {size / megabyte:,.1f} MB; the import limit is {limit / megabyte:,.0f} MB (IMPORT_MAX_BYTES)."
+        )
     return None
 
 
