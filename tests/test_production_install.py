@@ -11,6 +11,8 @@ import sys
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_CODE = [path for path in (ROOT / "policy").rglob("*.py") if "migrations" not in path.parts]
 
@@ -87,3 +89,15 @@ def test_a_worker_serving_reads_does_not_load_the_curation_tools(tmp_path):
     assert {"rapidfuzz", "dateparser", "babel", "text2num", "openpyxl", "pytest", "playwright"} & set(
         seen["modules"]
     ) == set()
+
+
+def test_a_sqlite_connection_keeps_a_small_page_cache(db):
+    """One connection a worker thread, each with its own cache: 256 KiB each (SQLITE_CACHE_KIB), not
+    SQLite's 2 MiB, since the operating system caches the file anyway."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -256
