@@ -5,15 +5,16 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test fuzz bench stall lint migrate seed fixtures venv clean evaluate
+.PHONY: serve test fuzz bench bench-memory stall lint migrate seed fixtures venv clean evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when requirements.txt changes.
-$(STAMP): requirements.txt | $(BIN)/python
+# Reinstall only when the requirements change. The server's own are requirements.txt (what a
+# production install takes); the tests and lint tools are on top, in requirements-dev.txt.
+$(STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -51,6 +52,12 @@ bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.expensive
+
+# One worker's memory at rest, after ordinary reads, during a full export and after the schema, from a
+# production install (requirements.txt only) and from .venv, at 1M statements (bench/memory.py).
+MEMORY_ARGS ?=
+bench-memory: $(STAMP)
+	$(BIN)/python -m bench.memory $(MEMORY_ARGS)
 
 # Stalled CSV exports against gunicorn: ordinary requests timed while they stall (bench/stall.py).
 STALL_ARGS ?=

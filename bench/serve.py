@@ -36,9 +36,9 @@ def free_port():
 
 
 class Gunicorn:
-    def __init__(self, url, project=data.PROJECT, args=(), **env):
+    def __init__(self, url, project=data.PROJECT, args=(), python=sys.executable, **env):
         self.port = free_port()
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        gunicorn = str(Path(python).with_name("gunicorn"))
         environment = production_env(url, **env)
         command = [gunicorn, "policy.wsgi", "--bind", f"127.0.0.1:{self.port}", *args]
         self.process = subprocess.Popen(command, env=environment, cwd=project, stderr=subprocess.DEVNULL)

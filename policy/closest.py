@@ -16,8 +16,6 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
 SINGLE_QUOTES = "'‘’‚‛′`´"
 DOUBLE_QUOTES = '"“”„‟″«»'
 DASHES = "-‐‑‒–—―−"
@@ -139,6 +137,8 @@ def fuzzy_span(text, needle):
         while at >= 0 and hits < MAX_HITS:
             votes[max(at - offset, 0) // width] += 1
             hits, at = hits + 1, haystack.find(word, at + 1)
+    from rapidfuzz import fuzz  # only when an excerpt is not verbatim: 4 MB a worker need not hold otherwise
+
     best = None
     for bucket, _ in heapq.nlargest(CANDIDATES, votes.items(), key=lambda item: item[1]):
         low = max(bucket * width - len(needle) // 2, 0)
@@ -155,6 +155,8 @@ def fuzzy_span(text, needle):
 def fitted_ends(needle, text, start, end):
     """The alignment's ends moved to where the needle's first and last words fit best: the alignment is
     as long as the needle, but a passage with a word more or less is longer or shorter."""
+    from rapidfuzz import fuzz
+
     edge, slack = min(len(needle), 24), max(len(needle) // 5, 10)
     starts = range(max(start - slack, 0), min(start + slack, len(text)) + 1)
     ends = range(max(end - slack, 1), min(end + slack, len(text)) + 1)

@@ -17,7 +17,7 @@ from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parame
 from .pagination import Rows, count_key
 from .prepared import Prepared
 
-CSV_CHUNK = 2000
+CSV_CHUNK = 500  # rows a whole-list export holds at once: 2,000 held ~20 MB more at the peak, and was no faster
 
 
 def sparse_fields(available, params):
