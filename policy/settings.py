@@ -132,7 +132,7 @@ SERVER_STATE_DIR = os.path.join(
     tempfile.gettempdir(), f"policy-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
 )
 CACHES = caches(SERVER_STATE_DIR)
-# How long a list's `count` may be reused; any committed write through Django retires it sooner.
+# How long a list's `count` may be reused; any committed write through Django retires it sooner. 0: not at all.
 COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
