@@ -85,13 +85,22 @@ class Targets:
         return {target: wrk(self.base(target), found, duration) for target, found in self.paths(kind, values).items()}
 
 
+def warm_and_measured(kind, values):
+    """The URLs to check and warm up with, and the URLs to measure: apart for a never-repeated type
+    (a quarter of the list for the former), so that no measured URL was asked for before."""
+    if kind.repeated:
+        return values, values
+    warm = len(values) // 4
+    return values[:warm], values[warm:]
+
+
 def bench(backend, size, options):
     data.prepare(backend, size)
     url = data.database_url(backend, size)
     params = parameters(url)
     peer = Datasette(url.removeprefix("sqlite:///")) if backend == "sqlite" and not options.no_peer else None
     kinds = [kind for kind in mix.MIX if not options.requests or kind.name in options.requests]
-    count = URLS_PER_SECOND * options.duration
+    count = URLS_PER_SECOND * (options.duration + options.warmup)
     rows, worker_peak, started_load, checks = [], 0, load(), {}
     try:
         for cache in options.cache:
@@ -101,12 +110,11 @@ def bench(backend, size, options):
                 targets = Targets(server, peer)
                 try:
                     for kind in kinds:
+                        warm, values = warm_and_measured(kind, mix.draws(kind, params, count, f"{cache}:{number}"))
                         if kind.name not in checks:  # once: the answers do not depend on the cache
-                            checks[kind.name] = targets.check(kind, mix.draws(kind, params, CHECKED, "check"))
-                        targets.measure(kind, mix.draws(kind, params, count, f"warm:{cache}:{number}"), options.warmup)
-                        measured = targets.measure(
-                            kind, mix.draws(kind, params, count, f"{cache}:{number}"), options.duration
-                        )
+                            checks[kind.name] = targets.check(kind, warm)
+                        targets.measure(kind, warm, options.warmup)
+                        measured = targets.measure(kind, values, options.duration)
                         for target, figures in measured.items():
                             rounds[kind.name].setdefault(target, []).append(figures)
                 finally:
@@ -116,6 +124,7 @@ def bench(backend, size, options):
                 rows.append(report.row(kind.name, cache, rounds[kind.name], checks[kind.name], kind.repeated))
                 print(report.line(backend, size, rows[-1]), flush=True)
         exports = full_exports(url, peer) if options.export else {}
+        worker_peak = max(worker_peak, exports.pop("worker_peak_mb", 0))
     finally:
         if peer:
             peer.stop()
@@ -125,7 +134,7 @@ def bench(backend, size, options):
         "load": f"{started_load} at the start, {load()} at the end",
         "rows": rows,
         "export": exports,
-        "worker_peak_mb": max(worker_peak, exports.pop("worker_peak_mb", 0)),
+        "worker_peak_mb": worker_peak,
         "peer_peak_mb": peer.peak_mb() if peer else 0,
         "params": {k: v for k, v in params.items() if k in ("statements", "topic", "country", "search", "speaker")},
     }
