@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from bench import mix, report
 from bench.checks import same_data
 from bench.peer import metadata
+from bench.run import warm_and_measured
 from policy.models import Statement
 from policy.search import fts_indexes
 
@@ -43,6 +44,13 @@ def test_a_never_repeated_request_type_draws_no_url_twice(params, kind):
         assert len(set(paths)) == len(paths)
     assert mix.draws(kind, params, 400, "a seed") == values  # the same run again
     assert mix.draws(kind, params, 400, "another seed") != values
+
+
+@pytest.mark.parametrize("kind", never_repeated(), ids=lambda kind: kind.name)
+def test_no_url_checked_or_warmed_up_with_is_measured(params, kind):
+    warm, measured = warm_and_measured(kind, mix.draws(kind, params, 400, "a seed"))
+    assert warm and measured
+    assert not {kind.api(one) for one in warm} & {kind.api(one) for one in measured}
 
 
 def test_a_pool_smaller_than_the_run_gives_each_of_its_values_once(params):
