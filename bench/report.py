@@ -9,6 +9,7 @@ TARGETS = ("api", "floor", "peer")
 def combine(rounds):
     """One figure from a target's rounds: the median of their p50s and of their p99s, requests/s over
     the whole time measured; errors (connection errors and non-2xx) and repeated URLs summed."""
+    rounds = [r for r in rounds if r["requests"]]  # a run too short for one answer has no latency
     if not rounds:
         return None
     return {
@@ -32,6 +33,7 @@ def ratios(api, other):
 def row(kind, cache, rounds, check, repeated=True):
     """A request type's combined figures and ratios, from {target: [round, …]}."""
     figures = {target: combine(rounds.get(target, [])) for target in TARGETS}
+    unanswered = [target for target in TARGETS if rounds.get(target) and figures[target] is None]
     if repeated:
         for found in filter(None, figures.values()):
             found["repeats"] = 0  # the same URLs again is what a repeated request type is
@@ -42,6 +44,7 @@ def row(kind, cache, rounds, check, repeated=True):
         "api/floor": ratios(figures["api"], figures["floor"]),
         "api/peer": ratios(figures["api"], figures["peer"]),
         "check": check,
+        "unanswered": unanswered,
     }
 
 
@@ -57,6 +60,7 @@ def ratio_cells(pair):
 
 def notes(found):
     problems = [f"MISMATCH {found['check']}"] if found["check"] else []
+    problems += [f"{target}: no answer within the run" for target in found.get("unanswered", [])]
     for target in TARGETS:
         figure = found[target]
         if figure and figure["errors"]:

@@ -119,3 +119,11 @@ def test_the_table_shows_rounds_combined_and_the_ratios_to_floor_and_peer():
     assert "| 160 | – | – | 2.50 | 0.50 | – | – |" in report.markdown(
         [{**run, "rows": [without_peer], "peer_peak_mb": 0}]
     )
+
+
+def test_a_target_that_answered_nothing_within_the_run_has_no_figures_but_a_note():
+    rounds = {"api": [figures(0, 0)], "floor": [figures(10, 1600)], "peer": [figures(0, 0), figures(40, 250)]}
+    found = report.row("new search", "on", rounds, check="", repeated=False)
+    assert found["api"] is None and found["api/floor"] is None
+    assert found["peer"]["p50"] == 40
+    assert "api: no answer within the run" in report.notes(found)
