@@ -113,7 +113,8 @@ def bench(backend, size, options):
                         warm, values = warm_and_measured(kind, mix.draws(kind, params, count, f"{cache}:{number}"))
                         if kind.name not in checks:  # once: the answers do not depend on the cache
                             checks[kind.name] = targets.check(kind, warm)
-                        targets.measure(kind, warm, options.warmup)
+                        if options.warmup:
+                            targets.measure(kind, warm, options.warmup)
                         measured = targets.measure(kind, values, options.duration)
                         for target, figures in measured.items():
                             rounds[kind.name].setdefault(target, []).append(figures)
