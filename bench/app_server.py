@@ -49,7 +49,7 @@ class Server:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.process = subprocess.Popen(
             [gunicorn, "policy.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-             "--timeout", "600", "--log-level", "warning", *SYNC],
+             "--timeout", "3600", "--log-level", "warning", *SYNC],  # a full export on a busy machine: minutes
             env=server_env(url, **env),
             cwd=data.PROJECT,
         )  # fmt: skip
@@ -100,16 +100,21 @@ class Server:
             connection.close()
 
     def full_export(self, path, port=None):
-        """Seconds and rows for one unfiltered CSV export, read as it streams."""
+        """Seconds and rows for one unfiltered CSV export, read as it streams; an export cut short says so
+        rather than losing the run's figures."""
         started = time.monotonic()
         connection = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=3600)
-        connection.request("GET", path)
-        response = connection.getresponse()
-        lines = 0
-        while chunk := response.read(1 << 20):
-            lines += chunk.count(b"\n")
-        connection.close()
-        return {"seconds": time.monotonic() - started, "rows": lines - 1, "status": response.status}
+        lines, error = 0, None
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            while chunk := response.read(1 << 20):
+                lines += chunk.count(b"\n")
+        except (OSError, http.client.HTTPException) as problem:
+            error = f"cut short: {problem!r}"
+        finally:
+            connection.close()
+        return {"seconds": time.monotonic() - started, "rows": lines - 1, "error": error}
 
     def stop(self):
         self.running = False

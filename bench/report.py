@@ -107,7 +107,10 @@ def markdown(runs):
     for run in runs:
         exports = run["export"]
         api, floor, peer_export = (
-            f"{e['rows']:,} rows in {e['seconds']:.1f} s" if e else "–" for e in map(exports.get, TARGETS)
+            f"{e['rows']:,} rows in {e['seconds']:.1f} s{' (' + e['error'] + ')' if e.get('error') else ''}"
+            if e
+            else "–"
+            for e in map(exports.get, TARGETS)
         )
         peer = f"{run['peer_peak_mb']:.0f} MB" if run["peer_peak_mb"] else "–"
         lines.append(
