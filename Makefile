@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test fuzz bench bench-memory stall lint migrate seed fixtures venv clean evaluate
+.PHONY: serve test fuzz bench bench-quick bench-memory stall lint migrate seed fixtures venv clean evaluate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,14 +44,22 @@ fuzz: $(STAMP)
 		FUZZ_PHASES=examples,coverage,fuzzing,stateful \
 		$(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider $(PYTEST_ARGS)
 
-# The API against its floor, SQLite and PostgreSQL, 10k and 1M statements (bench/README.md).
-# Generates each database once (minutes at 1M), then about half an hour of load. Installs wrk.
-# Then the expensive anonymous reads of issue #11 at 300k statements on PostgreSQL (bench/expensive.py).
+# The API against its floor and, on SQLite, Datasette (installed into bench/results/datasette-venv):
+# repeated and never-repeated URLs, count cache on and off, SQLite and PostgreSQL, 10k and 1M statements
+# (bench/README.md). Generates each database once (minutes at 1M), then about two hours of load.
+# Installs wrk. Then the expensive anonymous reads of issue #11 at 300k statements on PostgreSQL.
 BENCH_ARGS ?=
 bench: $(STAMP)
 	@command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.expensive
+
+# The same mix, short: one round of 2 s per target on the 1M SQLite file, no warm-up, no full exports
+# (4–5 minutes once the file exists, on a busy machine; generating it first takes about 7).
+QUICK_ARGS ?= --backends sqlite --sizes 1000000 --duration 2 --warmup 0 --rounds 1 --no-export
+bench-quick: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y -q wrk || sudo apt-get install -y -q wrk
+	$(BIN)/python -m bench.run $(QUICK_ARGS)
 
 # One worker's memory at rest, after ordinary reads, during a full export and after the schema, from a
 # production install (requirements.txt only) and from .venv, at 1M statements (bench/memory.py).

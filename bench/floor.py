@@ -4,20 +4,19 @@ No DRF, no FilterSet, no serializer, no read plan: a view per endpoint that take
 parameters as given (no validation beyond what the SQL needs), runs the queries the answer
 needs (the page, its many-to-many links, the slugs a filter names, the count) and renders
 the same JSON or CSV the API does. The bench checks that both answer the same bytes' worth
-of data before it measures them. Counts use the API's own cache (policy.cache), so floor and
-API pay for counting alike.
+of data before it measures them. Counts are cached as the API caches them (policy.cache, for
+COUNT_CACHE_SECONDS; not at all when it is 0), so floor and API pay for counting alike. The CSV
+export is in bench/floor_export.py.
 """
 
-import csv
 import hashlib
 import heapq
-import io
-import uuid
 
 import orjson
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 
 from policy import records
 from policy.cache import data_version
@@ -71,11 +70,15 @@ def aware(value):
 
 
 def count(sql, params):
+    """As the API counts: cached for COUNT_CACHE_SECONDS, or afresh every time when it is 0 (the bench's
+    "count cache off" rounds)."""
+    if settings.COUNT_CACHE_SECONDS <= 0:
+        return query(sql, params)[0][0]
     key = f"floor:{data_version()}:{hashlib.sha1(f'{sql}{params!r}'.encode()).hexdigest()}"
     found = cache.get(key)
     if found is None:
         found = query(sql, params)[0][0]
-        cache.set(key, found, 300)
+        cache.set(key, found, settings.COUNT_CACHE_SECONDS)
     return found
 
 
@@ -131,15 +134,19 @@ def statements(rows, base):
     ]
 
 
-def page_of(request, where, params, order="s.slug", order_params=()):
+def page_of(request, where, params, order="s.slug", order_params=(), after=None):
+    """A page of the statements `where` selects, with their count; `after`, (SQL, params), narrows the
+    page alone to the rows past a keyset boundary, as the API's `cursor=` does (the count keeps them)."""
     number = int(request.GET.get("page", 1))
     base = request.build_absolute_uri("/api/v1/")
+    boundary, boundary_params = after or ("", [])
     sql = (
         f"SELECT {STATEMENT_COLUMNS} {STATEMENT_JOINS} WHERE s.id IN ("
-        f"SELECT s.id FROM policy_statement s WHERE {where} ORDER BY {order}, s.slug LIMIT %s OFFSET %s"
+        f"SELECT s.id FROM policy_statement s WHERE {where}{boundary} ORDER BY {order}, s.slug LIMIT %s OFFSET %s"
         f") ORDER BY {order}, s.slug"
     )
-    rows = query(sql, [*params, *order_params, PAGE_SIZE, (number - 1) * PAGE_SIZE, *order_params])
+    page_params = [*params, *boundary_params, *order_params, PAGE_SIZE, (number - 1) * PAGE_SIZE, *order_params]
+    rows = query(sql, page_params)
     total = count(f"SELECT COUNT(*) FROM policy_statement s WHERE {where}", params)
     url = request.build_absolute_uri(request.path.replace("/floor/", "/api/v1/"))
     query_string = request.GET.copy()
@@ -173,11 +180,21 @@ def filtered(request):
     return page_of(request, where, [topic, country, request.GET["date_after"]])
 
 
-def by_speaker(request):
-    """?speaker=<slug>&date_after=<date>&ordering=-said_on"""
-    (speaker,) = query("SELECT id FROM policy_actor WHERE slug = %s", [request.GET["speaker"]])[0]
-    where = "s.speaker_id = %s AND s.said_on >= %s"
-    return page_of(request, where, [speaker, request.GET["date_after"]], order="s.said_on DESC, s.id")
+def where(request):
+    """?speaker=<slug>&date_after=<date>&date_before=<date>&ordering=-said_on&after=<slug>, each optional:
+    `after` is the keyset page past that slug (the bench's deep cursors, in the default order)."""
+    conditions, params = ["TRUE" if postgres() else "1"], []
+    if "speaker" in request.GET:
+        (speaker,) = query("SELECT id FROM policy_actor WHERE slug = %s", [request.GET["speaker"]])[0]
+        conditions.append("s.speaker_id = %s")
+        params.append(speaker)
+    for name, operator in (("date_after", ">="), ("date_before", "<=")):
+        if name in request.GET:
+            conditions.append(f"s.said_on {operator} %s")
+            params.append(request.GET[name])
+    order = "s.said_on DESC, s.id" if request.GET.get("ordering") == "-said_on" else "s.slug"
+    after = (" AND s.slug > %s", [request.GET["after"]]) if "after" in request.GET else None
+    return page_of(request, " AND ".join(conditions), params, order=order, after=after)
 
 
 def search(request):
@@ -253,75 +270,3 @@ def timeline(request):
     following = f"{base}timeline/?page=2" if total > PAGE_SIZE else None
     body = {"count": total, "next": following, "previous": None, "results": results}
     return HttpResponse(orjson.dumps(body), content_type="application/json")
-
-
-def export(request):
-    """Every statement as CSV (?speaker=<slug> for one speaker's), streamed a chunk at a time:
-    rows go straight to CSV cells, related records as their keys."""
-    base = request.build_absolute_uri("/api/v1/statements/")
-    where, params = "TRUE" if postgres() else "1", []
-    if "speaker" in request.GET:
-        where, params = "sp.slug = %s", [request.GET["speaker"]]
-    sql = f"SELECT {STATEMENT_COLUMNS} {STATEMENT_JOINS} WHERE {where} ORDER BY s.slug"
-
-    def chunks():
-        connection.ensure_connection()
-        raw = connection.connection
-        if postgres():
-            cursor = raw.cursor(f"floor_export_{uuid.uuid4().hex}", withhold=True)
-            cursor.itersize = 2000
-        else:
-            cursor, sql_ = raw.cursor(), sql.replace("%s", "?")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(HEADER)
-        try:
-            cursor.execute(sql if postgres() else sql_, params)
-            while rows := cursor.fetchmany(2000):
-                keys = link_keys([row[0] for row in rows])
-                for r in rows:
-                    i = r[0]
-                    writer.writerow(
-                        (f"{base}{r[1]}/", r[1], r[2], r[4], r[5], iso(r[6]), r[7], r[8] or "", r[10] or "", r[12],
-                         bool(r[13]), keys["policies"].get(i, ""), keys["countries"].get(i, ""),
-                         keys["topics"].get(i, ""), r[14], r[16], r[17], r[18], r[19], iso(aware(r[20])),
-                         iso(aware(r[21])))
-                    )  # fmt: skip
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        finally:
-            cursor.close()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="statement.csv"'
-    return response
-
-
-def iso(value):
-    return "" if value is None else value.isoformat()
-
-
-def link_keys(ids):
-    """{field: {statement id: "key;key"}} for a chunk: the CSV's many-to-many cells."""
-    marks = ", ".join(["%s"] * len(ids))
-    found = {}
-    for field, (table, target, column, key, _, _) in LINKS.items():
-        by_owner = {}
-        rows = query(
-            f"SELECT l.statement_id, t.{key} FROM {table} l JOIN {target} t ON t.id = l.{column} "
-            f"WHERE l.statement_id IN ({marks}) ORDER BY l.statement_id, t.{key}",
-            ids,
-        )
-        for owner, slug in rows:
-            by_owner.setdefault(owner, []).append(slug)
-        found[field] = {owner: ";".join(keys) for owner, keys in by_owner.items()}
-    return found
-
-
-HEADER = [
-    "url", "slug", "speaker", "text", "kind", "said_on", "date_precision", "event", "addressee", "language",
-    "is_translation", "policies", "countries", "topics", "source", "excerpt", "excerpt_start", "excerpt_end",
-    "notes", "created_at", "updated_at",
-]  # fmt: skip

@@ -1,308 +1,189 @@
-"""`make bench`: each endpoint of a fixed mix against its floor, on SQLite and PostgreSQL, at 10k and 1M statements.
+"""`make bench`: the mix of bench/mix.py against the API, its floor and (on SQLite) Datasette, with the
+count cache on and off, on SQLite and PostgreSQL, at 10k and 1M statements.
 
-For every (backend, size): generate the data once (bench.data), serve the app with gunicorn on
-127.0.0.1 in production mode (DEBUG off), check that API and floor answer the same data, then
-drive each with wrk — same connections, same duration, one after the other — and print
-requests/s, p50 and p99 side by side with the ratio API/floor. Then time a CSV export of the
-whole statements table from each. The RSS of every gunicorn worker is sampled throughout.
-Results are printed and written to bench/results/ (latest.json, latest.md).
+For every (backend, size): generate the data once (bench.data), draw the mix's parameters from it
+(bench.params), start Datasette on the SQLite file (bench.peer). Then, for each count cache mode
+(on: COUNT_CACHE_SECONDS=300, off: 0) and each round, a fresh gunicorn (bench.app_server: no count
+survives from the round before) and, per request type: a check that the floor and Datasette answer
+what the API does (bench.checks, in the first round only), a short warm-up on URLs of its own, then `duration`
+seconds each of the API, the floor and Datasette, one after the other (bench.wrk_driver), each
+walking the same list of URLs (never-repeated types: none twice). Rounds are combined, the ratios
+API/floor and API/Datasette printed per request type (bench.report); then one full CSV export from
+each; the RSS of gunicorn's workers and of Datasette is sampled throughout. Results are printed and
+written to bench/results/ (latest.json, latest.md).
 
     python -m bench.run [--backends sqlite,postgres] [--sizes 10000,1000000] [--duration 10]
-                        [--endpoints "search,detail"] [--no-export]
+                        [--rounds 3] [--cache on,off] [--requests "new search,deep cursor"]
+                        [--no-peer] [--no-export]
 """
 
 import argparse
-import csv
-import http.client
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
 
-from . import data
-from .serve import free_port, production_env
+from . import data, mix, report
+from .app_server import Server
+from .checks import same_as_peer, same_data
+from .peer import Datasette
+from .wrk_driver import wrk
 
-ROOT = Path(__file__).resolve().parent
-RESULTS = ROOT / "results"
-WORKERS = 4
-CONNECTIONS = 2  # one request in flight per core: latency close to service time, throughput near saturation
-THREADS = 1
-
-LUA = """
-local paths = {%s}
-local i = 0
-request = function()
-  i = i %% #paths + 1
-  return wrk.format("GET", paths[i])
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
-    latency:percentile(50), latency:percentile(99), e.connect + e.read + e.write + e.timeout, e.status))
-end
-"""
+RESULTS = Path(__file__).resolve().parent / "results"
+CACHE_SECONDS = {"on": "300", "off": "0"}
+URLS_PER_SECOND = 1000  # never-repeated URLs drawn per second of load: more than any target serves here
+CHECKED = 3  # URLs of each type checked before measuring
 
 
-def server_env(url):
-    return production_env(
-        url,
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        THROTTLE_ANON="off",
-        THROTTLE_USER="off",
-        THROTTLE_EXPENSIVE="off",
-        EXPORTS_PER_CLIENT="0",  # every request comes from one address: wrk's
-        LOG_LEVEL="ERROR",
+def load():
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def parameters(url):
+    env = {**os.environ, "DATABASE_URL": url}
+    command = [sys.executable, "-m", "bench.params"]
+    return json.loads(
+        subprocess.run(command, env=env, cwd=data.PROJECT, capture_output=True, text=True, check=True).stdout
     )
 
 
-PORT = free_port()
+class Targets:
+    """The three servers of a round, each asked for a request type's values as its own URLs."""
 
+    def __init__(self, server, peer):
+        self.server, self.peer = server, peer
 
-SYNC = ["--worker-class", "sync", "--threads", "1"]
-
-
-class Server:
-    """gunicorn on 127.0.0.1:PORT, and a thread sampling its workers' RSS."""
-
-    def __init__(self, url):
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        bind = f"127.0.0.1:{PORT}"
-        self.process = subprocess.Popen(
-            # Sync workers, one thread, as the figures below were measured (gunicorn.conf.py, which
-            # gunicorn reads from this directory, would make them threads).
-            [gunicorn, "policy.wsgi", "--bind", bind, "--workers", str(WORKERS), "--timeout", "600", *SYNC],
-            env=server_env(url),
-            cwd=data.PROJECT,
-        )
-        self.peak = {}  # worker pid -> max RSS in kB
-        self.running = True
-        for _ in range(150):
-            if self.process.poll() is not None:
-                raise SystemExit("gunicorn exited")
-            try:
-                if get("/floor/timeline/")[0] == 200:  # only this bench's server answers /floor/
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
-        self.sampler = threading.Thread(target=self.sample, daemon=True)
-        self.sampler.start()
-
-    def workers(self):
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError):
-                continue
-            if parent == self.process.pid:
-                found.append(int(stat.parent.name))
+    def paths(self, kind, values):
+        found = {"api": [kind.api(v) for v in values], "floor": [kind.floor(v) for v in values]}
+        if self.peer and kind.peer:
+            found["peer"] = [self.peer.path_of(kind.peer(v)) for v in values]
         return found
 
-    def sample(self):
-        while self.running:
-            for pid in self.workers():
-                try:
-                    status = Path(f"/proc/{pid}/status").read_text()
-                except OSError:
-                    continue
-                rss = int(next(line for line in status.splitlines() if line.startswith("VmRSS")).split()[1])
-                self.peak[pid] = max(self.peak.get(pid, 0), rss)
-            time.sleep(0.2)
+    def base(self, target):
+        return self.peer.base if target == "peer" else self.server.base
 
-    def peak_mb(self):
-        return max(self.peak.values(), default=0) / 1024
+    def get(self, target, path):
+        if target == "peer":
+            return self.server.get(path, port=self.peer.port)
+        return self.server.get(path)
 
-    def stop(self):
-        self.running = False
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    def check(self, kind, values):
+        """What differs between the answers of the API and the others, for the first few values."""
+        problems = set()
+        for one in values[:CHECKED]:
+            paths = {target: found[0] for target, found in self.paths(kind, [one]).items()}
+            api = self.get("api", paths["api"])
+            problems.add(same_data(api, self.get("floor", paths["floor"])))
+            if "peer" in paths:
+                problems.add(same_as_peer(api, self.get("peer", paths["peer"]), kind.ordered_by))
+        return "; ".join(sorted(filter(None, problems)))
 
-
-def get(path, timeout=600):
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, body
+    def measure(self, kind, values, duration):
+        """{target: one round's figures} of `duration` seconds each, walking the same values' URLs."""
+        return {target: wrk(self.base(target), found, duration) for target, found in self.paths(kind, values).items()}
 
 
-def mix(params):
-    """(name, API paths, floor paths) of the fixed mix."""
-    filtered = f"topic={params['topic']}&country={params['country']}&date_after={params['date_after']}"
-    details, search = params["details"], f"search={params['search']}"
-    by_speaker = f"speaker={params['speaker']}&date_after=2010-01-01&ordering=-said_on"
-    return [
-        ("list page", ["/api/v1/statements/"], ["/floor/statements/"]),
-        ("filtered list", [f"/api/v1/statements/?{filtered}"], [f"/floor/statements/filtered/?{filtered}"]),
-        ("speaker's list", [f"/api/v1/statements/?{by_speaker}"], [f"/floor/statements/by-speaker/?{by_speaker}"]),
-        ("search", [f"/api/v1/statements/?{search}"], [f"/floor/statements/search/?{search}"]),
-        ("detail", [f"/api/v1/statements/{slug}/" for slug in details], [f"/floor/statements/{s}/" for s in details]),
-        ("timeline", ["/api/v1/timeline/"], ["/floor/timeline/"]),
-        (
-            "CSV export",
-            [f"/api/v1/statements/?format=csv&speaker={params['speaker']}"],
-            [f"/floor/statements/export/?speaker={params['speaker']}"],
-        ),
-    ]  # fmt: skip
+def warm_and_measured(kind, values):
+    """The URLs to check and warm up with, and the URLs to measure: apart for a never-repeated type
+    (a quarter of the list for the former), so that no measured URL was asked for before."""
+    if kind.repeated:
+        return values, values
+    warm = len(values) // 4
+    return values[:warm], values[warm:]
 
 
-def same_data(api_path, floor_path):
-    """Does the floor answer what the API does? (count and results; CSV rows)"""
-    (status, api), (floor_status, floor) = get(api_path), get(floor_path)
-    if status != 200 or floor_status != 200:
-        return f"status {status} / {floor_status}"
-    if api.startswith(b"{") and floor.startswith(b"{"):
-        api, floor = json.loads(api), json.loads(floor)
-        if "results" in api:
-            api, floor = (api["count"], api["results"]), (floor["count"], floor["results"])
-        return "" if api == floor else "different JSON"
-    api_rows, floor_rows = (list(csv.reader(io.StringIO(body.decode()))) for body in (api, floor))
-    return "" if api_rows == floor_rows else f"different CSV ({len(api_rows)} vs {len(floor_rows)} rows)"
-
-
-def script(paths):
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as file:
-        file.write(LUA % ", ".join(json.dumps(path) for path in paths))
-    return file.name
-
-
-def wrk(paths, duration):
-    """Requests/s and latency percentiles (ms) for `duration` seconds of load cycling over `paths`."""
-    name = script(paths)
-    try:
-        out = subprocess.run(
-            ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{duration}s", "--timeout", "30s",
-             "-s", name, f"http://127.0.0.1:{PORT}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout  # fmt: skip
-    finally:
-        os.unlink(name)
-    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
-    requests, micros, p50, p99, errors, non2xx = map(int, line.split()[1:])
-    return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "requests": requests,
-            "errors": errors + non2xx}  # fmt: skip
-
-
-def full_export(path):
-    """Seconds and rows for one unfiltered CSV export, read as it streams."""
-    started = time.monotonic()
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=3600)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    lines = 0
-    while chunk := response.read(1 << 20):
-        lines += chunk.count(b"\n")
-    connection.close()
-    return {"seconds": time.monotonic() - started, "rows": lines - 1, "status": response.status}
-
-
-def bench(backend, size, duration, endpoints=None, export=True):
+def bench(backend, size, options):
     data.prepare(backend, size)
     url = data.database_url(backend, size)
-    env = {**os.environ, "DATABASE_URL": url}
-    params = json.loads(subprocess.run([sys.executable, "-m", "bench.params"], env=env, cwd=data.PROJECT,
-                                       capture_output=True, text=True, check=True).stdout)  # fmt: skip
-    server = Server(url)
-    rows = []
+    params = parameters(url)
+    peer = Datasette(url.removeprefix("sqlite:///")) if backend == "sqlite" and not options.no_peer else None
+    kinds = [kind for kind in mix.MIX if not options.requests or kind.name in options.requests]
+    count = URLS_PER_SECOND * (options.duration + options.warmup)
+    rows, worker_peak, started_load, checks = [], 0, load(), {}
     try:
-        for name, api_paths, floor_paths in mix(params):
-            if endpoints and name not in endpoints:
-                continue
-            check = same_data(api_paths[0], floor_paths[0])
-            wrk(api_paths, 2), wrk(floor_paths, 2)  # warm-up: connections, plans, caches, buffers
-            api, floor = wrk(api_paths, duration), wrk(floor_paths, duration)
-            rows.append(
-                {"backend": backend, "size": size, "endpoint": name, "api": api, "floor": floor, "check": check}
-            )
-            print_row(rows[-1])
-        exports = {
-            "api": full_export("/api/v1/statements/?format=csv") if export else None,
-            "floor": full_export("/floor/statements/export/") if export else None,
+        for cache in options.cache:
+            rounds = {kind.name: {} for kind in kinds}
+            for number in range(options.rounds):
+                server = Server(url, COUNT_CACHE_SECONDS=CACHE_SECONDS[cache])
+                targets = Targets(server, peer)
+                try:
+                    for kind in kinds:
+                        warm, values = warm_and_measured(kind, mix.draws(kind, params, count, f"{cache}:{number}"))
+                        if kind.name not in checks:  # once: the answers do not depend on the cache
+                            checks[kind.name] = targets.check(kind, warm)
+                        if options.warmup:
+                            targets.measure(kind, warm, options.warmup)
+                        measured = targets.measure(kind, values, options.duration)
+                        for target, figures in measured.items():
+                            rounds[kind.name].setdefault(target, []).append(figures)
+                finally:
+                    server.stop()
+                    worker_peak = max(worker_peak, server.peak_mb())
+            for kind in kinds:
+                rows.append(report.row(kind.name, cache, rounds[kind.name], checks[kind.name], kind.repeated))
+                print(report.line(backend, size, rows[-1]), flush=True)
+        exports = full_exports(url, peer) if options.export else {}
+        worker_peak = max(worker_peak, exports.pop("worker_peak_mb", 0))
+    finally:
+        if peer:
+            peer.stop()
+    return {
+        "backend": backend,
+        "size": size,
+        "load": f"{started_load} at the start, {load()} at the end",
+        "rows": rows,
+        "export": exports,
+        "worker_peak_mb": worker_peak,
+        "peer_peak_mb": peer.peak_mb() if peer else 0,
+        "params": {k: v for k, v in params.items() if k in ("statements", "topic", "country", "search", "speaker")},
+    }
+
+
+def full_exports(url, peer):
+    """One unfiltered CSV export of the statements from the API, the floor and Datasette."""
+    server = Server(url)
+    try:
+        found = {
+            "api": server.full_export("/api/v1/statements/?format=csv"),
+            "floor": server.full_export("/floor/statements/export/"),
         }
+        if peer:
+            found["peer"] = server.full_export(peer.path_of(f"{mix.PEER}.csv?_stream=on&_sort=slug"), port=peer.port)
     finally:
         server.stop()
-    return {"backend": backend, "size": size, "rows": rows, "export": exports, "worker_peak_mb": server.peak_mb(),
-            "params": {k: v for k, v in params.items() if k != "details"}}  # fmt: skip
-
-
-def print_row(row):
-    api, floor = row["api"], row["floor"]
-    print(
-        f"{row['backend']:9} {row['size']:>9,} {row['endpoint']:14} "
-        f"API {api['p50']:7.1f} / {api['p99']:7.1f} ms {api['rps']:7.1f}/s | "
-        f"floor {floor['p50']:7.1f} / {floor['p99']:7.1f} ms {floor['rps']:7.1f}/s | "
-        f"p50 ×{api['p50'] / floor['p50']:.2f}  req/s ×{api['rps'] / floor['rps']:.2f}"
-        + (f"  ERRORS {api['errors']}/{floor['errors']}" if api["errors"] or floor["errors"] else "")
-        + (f"  MISMATCH: {row['check']}" if row["check"] else ""),
-        flush=True,
-    )
-
-
-def markdown(runs):
-    lines = [
-        "| backend | statements | endpoint | API p50 / p99 (ms) | API req/s | floor p50 / p99 (ms) | floor req/s "
-        "| p50 API/floor | req/s API/floor |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for run in runs:
-        for row in run["rows"]:
-            api, floor = row["api"], row["floor"]
-            lines.append(
-                f"| {row['backend']} | {row['size']:,} | {row['endpoint']} | {api['p50']:.1f} / {api['p99']:.1f} "
-                f"| {api['rps']:.0f} | {floor['p50']:.1f} / {floor['p99']:.1f} | {floor['rps']:.0f} "
-                f"| {api['p50'] / floor['p50']:.2f} | {api['rps'] / floor['rps']:.2f} |"
-            )
-    lines += [
-        "",
-        "| backend | statements | full CSV export: API | floor | worker RSS peak |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for run in runs:
-        api, floor = run["export"]["api"], run["export"]["floor"]
-        if api is None:
-            continue
-        lines.append(
-            f"| {run['backend']} | {run['size']:,} | {api['rows']:,} rows in {api['seconds']:.1f} s "
-            f"| {floor['rows']:,} rows in {floor['seconds']:.1f} s | {run['worker_peak_mb']:.0f} MB |"
-        )
-    return "\n".join(lines) + "\n"
+    print(f"  full CSV export: {found}", flush=True)
+    return {**found, "worker_peak_mb": server.peak_mb()}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--sizes", default="10000,1000000")
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per endpoint (default 10)")
-    parser.add_argument("--endpoints", help='a comma-separated part of the mix, e.g. "search,speaker\'s list"')
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per target and round (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds per count cache mode (default 3)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per target and round (default 2)")
+    parser.add_argument("--cache", default="on,off", help="count cache modes: on,off (default both)")
+    parser.add_argument("--requests", "--endpoints", help='a comma-separated part of the mix, e.g. "new search,detail"')
+    parser.add_argument("--no-peer", action="store_true", help="no Datasette on SQLite")
     parser.add_argument("--no-export", action="store_true", help="skip the full CSV exports")
     options = parser.parse_args()
-    endpoints = set(options.endpoints.split(",")) if options.endpoints else None
+    options.requests = set(options.requests.split(",")) if options.requests else None
+    options.cache, options.export = options.cache.split(","), not options.no_export
+    if unknown := (options.requests or set()) - set(mix.BY_NAME):
+        raise SystemExit(f"not in the mix: {', '.join(sorted(unknown))} (it has: {', '.join(mix.BY_NAME)})")
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does it).")
     RESULTS.mkdir(exist_ok=True)
     runs = []
     for backend in options.backends.split(","):
         for size in map(int, options.sizes.split(",")):
-            runs.append(bench(backend, size, options.duration, endpoints, export=not options.no_export))
-            run = runs[-1]
-            print(f"  full CSV export: API {run['export']['api']}, floor {run['export']['floor']}; "
-                  f"worker RSS peak {run['worker_peak_mb']:.0f} MB", flush=True)  # fmt: skip
-    (RESULTS / "latest.json").write_text(json.dumps(runs, indent=1))
-    (RESULTS / "latest.md").write_text(markdown(runs))
+            runs.append(bench(backend, size, options))
+            (RESULTS / "latest.json").write_text(json.dumps(runs, indent=1))
+            (RESULTS / "latest.md").write_text(report.markdown(runs))
     print()
-    print(markdown(runs))
+    print(report.markdown(runs))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@
   within COUNT_CACHE_SECONDS. A count taken inside a transaction may include that
   transaction's own uncommitted writes, so it is never cached. Writes that bypass Django
   (`generate_synthetic` excepted, which moves the version itself) are seen after the timeout.
+  COUNT_CACHE_SECONDS=0 turns this cache off (and with it the facets' and the landing page's):
+  every request counts afresh, as a never-repeated URL does (`make bench` measures both).
 - **The OpenAPI schema**, generated in a few hundred milliseconds, for an hour (policy.api.urls).
 - **The landing page** (`/`), the same for every visitor, rendered once per data version
   (policy.web.views.home): at a million records drawing it takes most of a second.
@@ -177,10 +179,14 @@ def counts_are_shareable(alias):
     return not connections[alias].in_atomic_block and routers.has_latest_data(alias)
 
 
+def counts_are_cached():
+    return settings.COUNT_CACHE_SECONDS > 0
+
+
 def until_data_changes(name, compute, alias):
     """`compute()`, reused under `name` until the data changes or COUNT_CACHE_SECONDS pass; computed
     afresh inside a transaction, whose own uncommitted writes it might include."""
-    if not counts_are_shareable(alias):
+    if not counts_are_cached() or not counts_are_shareable(alias):
         return compute()
     key = f"policy:{name}:{data_version()}"
     value = cache.get(key)
@@ -195,7 +201,7 @@ def cached_count(queryset, key=None):
 
     `key` names what is counted (a list's path and filters) where the caller knows it; else the
     count query's SQL does, at the cost of compiling it."""
-    if not counts_are_shareable(queryset.db):
+    if not counts_are_cached() or not counts_are_shareable(queryset.db):
         return queryset.count()
     if key is None:
         sql, params = queryset.order_by().query.sql_with_params()

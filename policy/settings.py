@@ -132,7 +132,7 @@ SERVER_STATE_DIR = os.path.join(
     tempfile.gettempdir(), f"policy-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:12]}"
 )
 CACHES = caches(SERVER_STATE_DIR)
-# How long a list's `count` may be reused; any committed write through Django retires it sooner.
+# How long a list's `count` may be reused; any committed write through Django retires it sooner. 0: not at all.
 COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
 # A facet count that took this long or longer is not taken again inside a request after a write: the
 # last counts are served, flagged `facets_stale`, while a thread recounts them (policy.recount).
