@@ -4,12 +4,12 @@ of any other process handed to it (Datasette)."""
 
 import http.client
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from . import data
+from .production import production_python
 from .serve import free_port, production_env
 
 WORKERS = 4
@@ -46,7 +46,9 @@ class Server:
     def __init__(self, url, **env):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        # What a production install runs: requirements.txt alone, without the tools the tests add
+        # (bench/production.py; they cost every worker 10 MB, bench/memory.py).
+        gunicorn = str(production_python().with_name("gunicorn"))
         self.process = subprocess.Popen(
             [gunicorn, "policy.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
              "--timeout", "3600", "--log-level", "warning", *SYNC],  # a full export on a busy machine: minutes
