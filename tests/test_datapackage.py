@@ -9,6 +9,8 @@ import json
 import logging
 import threading
 import zipfile
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import frictionless
 import pytest
@@ -18,12 +20,14 @@ from django.test import Client
 
 from policy import records
 from policy.datapackage import tables
-from policy.models import PolicyRelation, Source, Statement
+from policy.models import Actor, PolicyRelation, Source, Statement, Statistic
 
 from .api_support import client_for
 
 pytestmark = pytest.mark.django_db
 ARTICLE = "usa-today-biden-mexico-2021-05-07"
+EXACT_SECOND = datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC)
+WITH_MICROSECONDS = datetime(2024, 3, 1, 0, 0, 0, 250, tzinfo=UTC)
 
 
 def export(path, *options):
@@ -86,6 +90,26 @@ def test_same_data_same_bytes(tmp_path):
     assert export(tmp_path / "b.zip").read_bytes() == first
     folder = export(tmp_path / "folder")
     assert members(tmp_path / "a.zip") == {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_every_cell_is_written_the_one_way_the_schema_reads_it(tmp_path):
+    """The database formats the cells (policy.datapackage.cells): pin each kind with awkward values."""
+    actor = Actor.objects.order_by("slug").first()
+    Actor.objects.filter(pk=actor.pk).update(aliases=['Andrés "el Peje", López', "a\nb"], updated_at=EXACT_SECOND)
+    statement = Statement.objects.get(slug="harris-pitches-regional-approach-to-mexico")
+    Statement.objects.filter(pk=statement.pk).update(is_translation=True, updated_at=WITH_MICROSECONDS)
+    statistic = Statistic.objects.order_by("slug").first()
+    Statistic.objects.filter(pk=statistic.pk).update(value=Decimal("-1234567.5"))
+    package = members(export(tmp_path / "p.zip"))
+    actors = {row["slug"]: row for row in rows(package["actors.csv"].decode())}
+    assert actors[actor.slug]["aliases"] == '["Andrés \\"el Peje\\", López","a\\nb"]'
+    assert actors[actor.slug]["updated_at"] == "2024-02-29T23:59:59+00:00"
+    said = {row["slug"]: row for row in rows(package["statements.csv"].decode())}[statement.slug]
+    assert said["is_translation"] == "true" and said["updated_at"] == "2024-03-01T00:00:00.000250+00:00"
+    assert said["said_on"] == statement.said_on.isoformat()
+    assert {row["is_translation"] for row in rows(package["statements.csv"].decode())} == {"true", "false"}
+    value = {row["slug"]: row for row in rows(package["statistics.csv"].decode())}[statistic.slug]["value"]
+    assert value == "-1234567.5000"
 
 
 def test_the_public_package_leaves_reserved_texts_out(tmp_path):

@@ -11,8 +11,6 @@ import io
 import itertools
 import json
 import zipfile
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import connections, router, transaction
@@ -20,28 +18,12 @@ from django.db.models import Case, F, TextField, Value, When
 
 from ..licensing import PUBLIC_TEXT
 from ..models import Source
+from .cells import cell, expression, python_cells
 from .describe import tables
 from .descriptor import descriptor
 
 CHUNK = 2000
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: a file's bytes never depend on when it was written
-
-
-def cell(value):
-    """A value as its CSV cell, the one way the package's schema reads it back."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return str(value)
 
 
 def lookups(table, public):
@@ -55,48 +37,28 @@ def lookups(table, public):
     return result
 
 
-# Column types whose values csv writes as the schema reads them already (str; int; None as empty).
-VERBATIM = {"string", "integer"}
+def ordering(table):
+    """Records in key order; links in (record key, linked record key) order."""
+    if table.owner is None:
+        return table.order
+    return [column.lookup for column in table.columns]
 
 
-def record_rows(table, public, using):
-    rows = table.model.objects.using(using).order_by(*table.order).values_list(*lookups(table, public))
-    # Only the columns that need it are converted: at a million rows, cell() on every value was most of the time.
-    converted = [i for i, column in enumerate(table.columns) if column.schema["type"] not in VERBATIM]
-    for row in rows.iterator(chunk_size=CHUNK):
-        row = list(row)
-        for i in converted:
-            row[i] = cell(row[i])
-        yield row
-
-
-def link_rows(table, using):
-    """A many-to-many field's links, its records read in key order a chunk at a time, each chunk's links
-    in one query (the link table's index on the record), sorted by the linked record's key."""
-    m2m = table.owner
-    owner_model = m2m.model
-    owner_key = table.foreign_keys[0]["reference"]["fields"]
-    owner_name, target_name = table.key
-    target_key = table.foreign_keys[1]["reference"]["fields"]
-    owners = (
-        owner_model.objects.using(using).order_by(owner_key).values_list("pk", owner_key).iterator(chunk_size=CHUNK)
-    )
-    while chunk := list(itertools.islice(owners, CHUNK)):
-        linked = {}
-        pairs = (
-            table.model.objects.using(using)
-            .filter(**{f"{owner_name}_id__in": [pk for pk, _ in chunk]})
-            .values_list(f"{owner_name}_id", f"{target_name}__{target_key}")
-        )
-        for pk, key in pairs:
-            linked.setdefault(pk, []).append(key)
-        for pk, key in chunk:
-            for target in sorted(linked.get(pk, ())):
-                yield [key, target]
+def cells(table, public, vendor):
+    """The table's rows as CSV cells, in one query: the database formats what it can say exactly (cells.py)."""
+    kinds = [column.schema["type"] for column in table.columns]
+    read = [expression(lookup, kind, vendor) for lookup, kind in zip(lookups(table, public), kinds, strict=True)]
+    return table.model.objects.order_by(*ordering(table)).values_list(*read), python_cells(kinds, vendor)
 
 
 def rows(table, public, using):
-    return link_rows(table, using) if table.owner is not None else record_rows(table, public, using)
+    queryset, converted = cells(table, public, connections[using].vendor)
+    for row in queryset.using(using).iterator(chunk_size=CHUNK):
+        if converted:
+            row = list(row)
+            for i in converted:
+                row[i] = cell(row[i])
+        yield row
 
 
 @contextlib.contextmanager
