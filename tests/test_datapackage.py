@@ -20,7 +20,7 @@ from django.test import Client
 
 from policy import records
 from policy.datapackage import tables
-from policy.models import Actor, PolicyRelation, Source, Statement, Statistic
+from policy.models import Actor, PolicyRelation, Source, Statement, Statistic, Topic
 
 from .api_support import client_for
 
@@ -110,6 +110,16 @@ def test_every_cell_is_written_the_one_way_the_schema_reads_it(tmp_path):
     assert {row["is_translation"] for row in rows(package["statements.csv"].decode())} == {"true", "false"}
     value = {row["slug"]: row for row in rows(package["statistics.csv"].decode())}[statistic.slug]["value"]
     assert value == "-1234567.5000"
+
+
+def test_text_is_quoted_only_where_csv_needs_it_and_rows_end_in_crlf(tmp_path):
+    Topic.objects.filter(slug="migration").update(description='One\r\ntwo, "three"\nfour')
+    Topic.objects.filter(slug="asylum").update(description="")
+    topics = members(export(tmp_path / "p.zip"))["topics.csv"]
+    assert b',"One\r\ntwo, ""three""\nfour",' in topics
+    asylum = next(line for line in topics.split(b"\r\n") if line.startswith(b"asylum,"))
+    assert b",," in asylum and b'""' not in asylum  # an empty cell is left empty, as csv.writer writes it
+    assert topics.endswith(b"\r\n") and topics.count(b"\r\n") == Topic.objects.count() + 2  # + header, + in text
 
 
 def test_the_public_package_leaves_reserved_texts_out(tmp_path):
