@@ -16,6 +16,7 @@ import frictionless
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.http import FileResponse
 from django.test import Client
 
 from policy import records
@@ -209,6 +210,16 @@ def test_the_download_is_the_public_package_built_once_until_a_write(package_dir
     assert changed["ETag"] != response["ETag"] and caplog.text.count("Built the data package") == 2
     assert "Migration flows" in members(io.BytesIO(body))["topics.csv"].decode()
     assert [path.name for path in package_dir.glob("*.zip")] == [f"datapackage-{changed['ETag'].strip(chr(34))}.zip"]
+
+
+def test_the_download_is_sent_from_its_file_a_block_at_a_time(package_dir):
+    """A worker never holds the zip: the response streams the built file (FileResponse), block by block."""
+    response = Client().get("/api/v1/datapackage.zip")
+    built = package_dir / f"datapackage-{response['ETag'].strip(chr(34))}.zip"
+    assert isinstance(response, FileResponse) and response.streaming
+    blocks = list(response.streaming_content)
+    assert len(blocks) > 1 and max(map(len, blocks)) <= response.block_size
+    assert b"".join(blocks) == built.read_bytes()
 
 
 def test_the_download_takes_no_parameters(package_dir):
