@@ -9,21 +9,26 @@ import json
 import logging
 import threading
 import zipfile
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import frictionless
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.http import FileResponse
 from django.test import Client
 
 from policy import records
 from policy.datapackage import tables
-from policy.models import PolicyRelation, Source, Statement
+from policy.models import Actor, PolicyRelation, Source, Statement, Statistic, Topic
 
 from .api_support import client_for
 
 pytestmark = pytest.mark.django_db
 ARTICLE = "usa-today-biden-mexico-2021-05-07"
+EXACT_SECOND = datetime(2024, 2, 29, 23, 59, 59, tzinfo=UTC)
+WITH_MICROSECONDS = datetime(2024, 3, 1, 0, 0, 0, 250, tzinfo=UTC)
 
 
 def export(path, *options):
@@ -86,6 +91,36 @@ def test_same_data_same_bytes(tmp_path):
     assert export(tmp_path / "b.zip").read_bytes() == first
     folder = export(tmp_path / "folder")
     assert members(tmp_path / "a.zip") == {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+def test_every_cell_is_written_the_one_way_the_schema_reads_it(tmp_path):
+    """The database formats the cells (policy.datapackage.cells): pin each kind with awkward values."""
+    actor = Actor.objects.order_by("slug").first()
+    Actor.objects.filter(pk=actor.pk).update(aliases=['Andrés "el Peje", López', "a\nb"], updated_at=EXACT_SECOND)
+    statement = Statement.objects.get(slug="harris-pitches-regional-approach-to-mexico")
+    Statement.objects.filter(pk=statement.pk).update(is_translation=True, updated_at=WITH_MICROSECONDS)
+    statistic = Statistic.objects.order_by("slug").first()
+    Statistic.objects.filter(pk=statistic.pk).update(value=Decimal("-1234567.5"))
+    package = members(export(tmp_path / "p.zip"))
+    actors = {row["slug"]: row for row in rows(package["actors.csv"].decode())}
+    assert actors[actor.slug]["aliases"] == '["Andrés \\"el Peje\\", López","a\\nb"]'
+    assert actors[actor.slug]["updated_at"] == "2024-02-29T23:59:59+00:00"
+    said = {row["slug"]: row for row in rows(package["statements.csv"].decode())}[statement.slug]
+    assert said["is_translation"] == "true" and said["updated_at"] == "2024-03-01T00:00:00.000250+00:00"
+    assert said["said_on"] == statement.said_on.isoformat()
+    assert {row["is_translation"] for row in rows(package["statements.csv"].decode())} == {"true", "false"}
+    value = {row["slug"]: row for row in rows(package["statistics.csv"].decode())}[statistic.slug]["value"]
+    assert value == "-1234567.5000"
+
+
+def test_text_is_quoted_only_where_csv_needs_it_and_rows_end_in_crlf(tmp_path):
+    Topic.objects.filter(slug="migration").update(description='One\r\ntwo, "three"\nfour')
+    Topic.objects.filter(slug="asylum").update(description="")
+    topics = members(export(tmp_path / "p.zip"))["topics.csv"]
+    assert b',"One\r\ntwo, ""three""\nfour",' in topics
+    asylum = next(line for line in topics.split(b"\r\n") if line.startswith(b"asylum,"))
+    assert b",," in asylum and b'""' not in asylum  # an empty cell is left empty, as csv.writer writes it
+    assert topics.endswith(b"\r\n") and topics.count(b"\r\n") == Topic.objects.count() + 2  # + header, + in text
 
 
 def test_the_public_package_leaves_reserved_texts_out(tmp_path):
@@ -175,6 +210,16 @@ def test_the_download_is_the_public_package_built_once_until_a_write(package_dir
     assert changed["ETag"] != response["ETag"] and caplog.text.count("Built the data package") == 2
     assert "Migration flows" in members(io.BytesIO(body))["topics.csv"].decode()
     assert [path.name for path in package_dir.glob("*.zip")] == [f"datapackage-{changed['ETag'].strip(chr(34))}.zip"]
+
+
+def test_the_download_is_sent_from_its_file_a_block_at_a_time(package_dir):
+    """A worker never holds the zip: the response streams the built file (FileResponse), block by block."""
+    response = Client().get("/api/v1/datapackage.zip")
+    built = package_dir / f"datapackage-{response['ETag'].strip(chr(34))}.zip"
+    assert isinstance(response, FileResponse) and response.streaming
+    blocks = list(response.streaming_content)
+    assert len(blocks) > 1 and max(map(len, blocks)) <= response.block_size
+    assert b"".join(blocks) == built.read_bytes()
 
 
 def test_the_download_takes_no_parameters(package_dir):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from ..reading.changes import CHANGE_KINDS, ChangeFeed, InvalidCursor, decode, encode
+from ..reading.changes import CHANGE_KINDS, ChangeFeed, InvalidCursor, decode, encode, history_model
 from ..reading.plan import ResourceUrls
 from ..records import TYPES
 from .filtering import reject_unknown_parameters
@@ -80,7 +80,7 @@ class ChangesView(APIView):
         except InvalidCursor:
             raise ValidationError({"cursor": ["Invalid cursor: use a `cursor` or `next` the feed gave."]}) from None
         size = min(form.cleaned_data["page_size"] or PAGE_SIZE, MAX_PAGE_SIZE)
-        feed = ChangeFeed(router.db_for_read(TYPES[0].model.history.model))
+        feed = ChangeFeed(router.db_for_read(history_model(TYPES[0].model)))
         entries, more = feed.page(position, size)
         urls = ResourceUrls(request)
         results = [

@@ -18,6 +18,7 @@ place whatever the page size and however long it is kept).
 import base64
 import binascii
 import datetime
+import functools
 import json
 
 from django.db import connections
@@ -45,6 +46,13 @@ HORIZON = """horizon AS (
     FROM (SELECT pg_current_snapshot() AS s) AS snap
 )"""
 START = (0, None, "", 0)
+
+
+@functools.cache
+def history_model(model):
+    """The model's history model, looked up once: simple_history's manager builds a class at every access
+    (about a millisecond each, nine a page)."""
+    return model.history.model
 
 
 class InvalidCursor(ValueError):
@@ -127,7 +135,7 @@ class ChangeFeed:
 
     def part(self, record_type, position, limit):
         quote = self.connection.ops.quote_name
-        table = quote(record_type.model.history.model._meta.db_table)
+        table = quote(history_model(record_type.model)._meta.db_table)
         key = quote(record_type.key)
         xid, moment, type_name, history_id = position
         # The columns that order the feed, and the cursor's values for them (SQLite has no transaction ids).
