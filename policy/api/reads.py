@@ -8,13 +8,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from .. import facets
+from ..querying.pagination import Rows, count_key
 from ..reading.as_of import parse_as_of
 from ..reading.plan import read_plan
 from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
 from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
-from .pagination import Rows, count_key
 from .prepared import Prepared
 
 CSV_CHUNK = 2000

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 
 from .. import facets
 from ..api.filtering import StrictFilterBackend, reject_unknown_parameters
-from ..api.pagination import PageNumberPagination, Rows, count_key
+from ..querying.pagination import PageNumberPagination, Rows, count_key
 from . import columns as table
 from .filter_form import controls
 

@@ -16,9 +16,9 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
 from ..api.filtering import reject_unknown_parameters, repeatable_fields
-from ..api.pagination import PageNumberPagination
 from ..api.timeline import TYPES, MergedTimeline, TimelineQuery, TypePart
 from ..models import Country, Topic
+from ..querying.pagination import PageNumberPagination
 from .filter_form import Control
 from .formatting import date_with_precision, month_label
 from .listing import encoded, has_empty_values, relative, without_empty

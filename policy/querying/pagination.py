@@ -30,10 +30,10 @@ from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from ..api.filtering import COMMON_PARAMETERS
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
 from .cursors import CursorPage, continuing_link
-from .filtering import COMMON_PARAMETERS
 
 # Parameters that never change which records a list counts.
 UNCOUNTED = COMMON_PARAMETERS | {"facets"}
