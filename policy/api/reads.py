@@ -9,12 +9,12 @@ from rest_framework.response import Response
 
 from .. import facets
 from ..querying.pagination import Rows, count_key
+from ..querying.parameters import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
 from ..reading.as_of import parse_as_of
 from ..reading.plan import read_plan
 from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
-from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
 from .prepared import Prepared
 
 CSV_CHUNK = 2000
@@ -70,7 +70,7 @@ class Reads:
         facet_names = self.requested_facets(request)
         if request.accepted_renderer.format == "csv" and not PAGE_PARAMETERS & set(request.query_params):
             return self.whole_list_csv(queryset.values(*columns), names)
-        # Counted without joins, paged by primary key first (policy.api.pagination).
+        # Counted without joins, paged by primary key first (policy.querying.pagination).
         page = self.paginate_queryset(Rows(queryset, columns))
         response = self.get_paginated_response(self.plan.represent(page, names, request))
         if facet_names:

@@ -17,12 +17,12 @@ from rest_framework.response import Response
 from .. import records
 from ..curation import queue
 from ..models import Source, Suggestion
-from ..querying.pagination import PageNumberPagination
+from ..querying.parameters import reject_unknown_parameters
 from ..reading.plan import ResourceUrls
 from ..representation import fields
 from ..representation.base import KnownKeysOnly
 from ..representation.fields import CompactRelatedField
-from .filtering import reject_unknown_parameters
+from .paginator import PageNumberPagination
 from .renderers import JSONRenderer
 
 RECORD_TYPES = [t.name for t in records.TYPES]

@@ -1,6 +1,6 @@
 """Keyset pages (`cursor=`): rows after (or before) the boundary row a cursor names, so page 10,000
 costs what page 1 costs. Cursors are opaque to clients: base64 of the direction, the ordering they
-belong to and the boundary row's ordering values (policy.api.pagination serves them)."""
+belong to and the boundary row's ordering values (policy.querying.pagination serves them)."""
 
 import base64
 import binascii

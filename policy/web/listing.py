@@ -7,17 +7,15 @@ parameters are the API's 400, with its messages, on the page. Empty form fields 
 every one) are dropped by a redirect, so addresses stay short and shareable.
 """
 
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-import django_filters
 from django.http import Http404, QueryDict
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
 from .. import facets
-from ..api.filtering import StrictFilterBackend, reject_unknown_parameters
-from ..querying.pagination import PageNumberPagination, Rows, count_key
+from ..querying.pagination import NumberedPages, Rows, count_key
+from ..querying.parameters import reject_unknown_parameters, repeatable_filters, strictly_filtered
 from . import columns as table
 from .filter_form import controls
 
@@ -72,18 +70,16 @@ class ListPage:
 
     def filtered(self):
         # The web's own parameters only (the API's `format`, `fields`, `page_size` are not the page's).
-        filters = self.filterset_class.base_filters
-        repeatable = {name for name, f in filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
-        reject_unknown_parameters(self.request, {*filters, *PAGE_PARAMETERS}, repeatable)
-        view = SimpleNamespace(filterset_class=self.filterset_class, extra_query_parameters=PAGE_PARAMETERS)
+        known = {*self.filterset_class.base_filters, *PAGE_PARAMETERS}
+        reject_unknown_parameters(self.request, known, repeatable_filters(self.filterset_class))
         queryset = self.resource.model.objects.order_by(self.resource.key)
-        return StrictFilterBackend().filter_queryset(self.request, queryset, view)
+        return strictly_filtered(self.request, queryset, self.filterset_class, known)
 
     def context(self):
         try:
             queryset = self.filtered()
-            paginator = PageNumberPagination()
-            rows = paginator.paginate_queryset(
+            pages = NumberedPages()
+            rows = pages.paginate_queryset(
                 Rows(queryset, table.value_columns(self.columns, self.resource)), self.request
             )
         except ValidationError as error:
@@ -91,17 +87,14 @@ class ListPage:
             return self.base_context() | {"status": 400}
         except NotFound as missing:  # a page past the last, as in the API
             raise Http404(str(missing.detail)) from None
+        count, number, following, previous = pages.links()
         return self.base_context() | {
             "status": 200,
             "rows": table.table_rows(self.resource, self.columns, rows),
-            "count": paginator.page.paginator.count if paginator.cursor_page is None else paginator.cursor_page.count,
-            "page_number": paginator.page.number if paginator.cursor_page is None else None,
-            "next": relative(
-                paginator.get_next_link() if paginator.cursor_page is None else paginator.cursor_page.next
-            ),
-            "previous": relative(
-                paginator.get_previous_link() if paginator.cursor_page is None else paginator.cursor_page.previous
-            ),
+            "count": count,
+            "page_number": number,
+            "next": relative(following),
+            "previous": relative(previous),
             "facets": self.facets(queryset),
         }
 
