@@ -95,6 +95,20 @@ def requested_size(request, default, maximum):
     return min(size, maximum)
 
 
+def requested_number(request, queryset, size):
+    """The request's `page`: a whole number from 1, or `last` (a 400 otherwise)."""
+    raw = request.query_params.get("page")
+    if raw is None:
+        return 1
+    if raw == "last":
+        # Counted afresh: a stale cached count would name the wrong page.
+        count = getattr(queryset, "exact_count", queryset.count)()
+        return max(1, math.ceil(count / size))
+    if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
+        raise ValidationError({"page": [f"“{raw}” is not a page number (a whole number from 1)."]})
+    return int(raw)
+
+
 class NumberedPages:
     """One request's page of a list: numbered (`page`, `page_size`), or a keyset page (`cursor=`) of
     Rows. What the API's paginator (policy.api.paginator) and the pages (policy.web) both read."""
@@ -103,7 +117,6 @@ class NumberedPages:
     page_size_query_param = "page_size"
     cursor_query_param = "cursor"
     max_page_size = 1000
-    last_page_strings = ("last",)
     invalid_page_message = _("Invalid page.")  # DRF's words
 
     def __init__(self, page_size=None):
@@ -123,7 +136,7 @@ class NumberedPages:
             self.cursor_page = CursorPage(queryset, request, self)
             return self.cursor_page.rows
         size = self.get_page_size(request)
-        number = self.get_page_number(request, queryset, size)
+        number = requested_number(request, queryset, size)
         offset = (number - 1) * size
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
@@ -162,18 +175,6 @@ class NumberedPages:
         advice = getattr(queryset, "deep_page_advice", "narrow the filters")
         message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
         raise ValidationError({self.page_query_param: [message]})
-
-    def get_page_number(self, request, queryset, size):
-        raw = request.query_params.get(self.page_query_param)
-        if raw is None:
-            return 1
-        if raw in self.last_page_strings:
-            # Counted afresh: a stale cached count would name the wrong page.
-            count = getattr(queryset, "exact_count", queryset.count)()
-            return max(1, math.ceil(count / size))
-        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
-            raise ValidationError({self.page_query_param: [f"“{raw}” is not a page number (a whole number from 1)."]})
-        return int(raw)
 
     def links(self):
         """(count, page number or None, next link, previous link), for a numbered or a keyset page alike."""

@@ -54,6 +54,19 @@ def relative(url):
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
+def sort_headers(columns, current, query):
+    """The columns' headings; a sortable one links to its order (`query` with it), reversed if `current`."""
+    headers = []
+    for column in columns:
+        sort = None
+        if column.sort:
+            state = "ascending" if current == column.sort else "descending" if current == f"-{column.sort}" else None
+            target = f"-{column.sort}" if state == "ascending" else column.sort
+            sort = {"href": "?" + encoded(query, ordering=target), "state": state}
+        headers.append({"label": column.label, "sort": sort})
+    return headers
+
+
 class ListPage:
     """One page of a resource's list: filters applied (or the API's 400), rows, facets, links."""
 
@@ -107,7 +120,7 @@ class ListPage:
             "errors": [
                 {"name": name, "messages": [str(m) for m in messages]} for name, messages in self.errors.items()
             ],
-            "headers": self.headers(),
+            "headers": sort_headers(self.columns, self.query.get("ordering", ""), self.filter_query()),
             "json_url": self.api_link(self.query, facets=",".join(self.resource.type.facets) or None),
             "csv_url": self.api_link(self.filter_query(), format="csv"),
         }
@@ -115,21 +128,6 @@ class ListPage:
     def api_link(self, query, **extra):
         params = encoded(query, **{name: value for name, value in extra.items() if value})
         return f"{self.resource.api_url()}?{params}" if params else self.resource.api_url()
-
-    def headers(self):
-        """The columns' headings; a sortable one links to its order, reversed if already chosen."""
-        current = self.query.get("ordering", "")
-        headers = []
-        for column in self.columns:
-            sort = None
-            if column.sort:
-                state = (
-                    "ascending" if current == column.sort else "descending" if current == f"-{column.sort}" else None
-                )
-                target = f"-{column.sort}" if state == "ascending" else column.sort
-                sort = {"href": "?" + encoded(self.filter_query(), ordering=target), "state": state}
-            headers.append({"label": column.label, "sort": sort})
-        return headers
 
     def facets(self, queryset):
         """Each declared facet's entries, each linking to the list with its filter set (or removed)."""
