@@ -42,14 +42,8 @@ def sparse_fields(available, params):
     return names
 
 
-class Reads:
-    @property
-    def plan(self):
-        return read_plan(self.serializer_class)
-
-    def field_names(self, detail):
-        """The representation's fields, narrowed by `fields=` and `omit=`."""
-        return sparse_fields(self.plan.detail_names if detail else self.plan.list_names, self.request.query_params)
+class ListReads:
+    """A list: a page (with the facets asked for), or the whole filtered list streamed as CSV."""
 
     @property
     def facet_names(self):
@@ -76,6 +70,29 @@ class Reads:
         if facet_names:
             response.data[facets.PARAMETER] = facets.counted(queryset, facet_names, key=count_key(request))
         return response
+
+    def csv_header(self):
+        """The columns of a CSV page, for one that has no rows."""
+        return self.field_names(detail=False) if self.action == "list" else list(HistoryEntrySerializer().fields)
+
+    def whole_list_csv(self, queryset, names):
+        """The whole filtered list, streamed a chunk of rows at a time so memory stays flat at any size."""
+
+        def chunks():
+            rows = queryset.iterator(chunk_size=CSV_CHUNK)
+            while chunk := list(itertools.islice(rows, CSV_CHUNK)):
+                # Cells straight from the rows (ReadPlan.cells): no representation built to be flattened.
+                yield self.plan.cells(chunk, names, self.request)
+
+        text = self.request.accepted_renderer.stream(names, chunks())
+        # A slot (or 429) and a write timeout, so stalled exports cannot hold every worker (exports.py).
+        response = StreamingHttpResponse(exports.bounded(self.request, text), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        return response
+
+
+class DetailReads:
+    """A detail: the record now (or `as_of=`), or 304 while `If-None-Match` names its version."""
 
     def retrieve(self, request, *args, **kwargs):
         reject_unknown_parameters(request, DETAIL_PARAMETERS)
@@ -111,21 +128,14 @@ class Reads:
         response = Response(data, status=status, headers=headers)
         return self.versioned(response, self.get_etag(row["id"], row["updated_at"]))
 
-    def csv_header(self):
-        """The columns of a CSV page, for one that has no rows."""
-        return self.field_names(detail=False) if self.action == "list" else list(HistoryEntrySerializer().fields)
 
-    def whole_list_csv(self, queryset, names):
-        """The whole filtered list, streamed a chunk of rows at a time so memory stays flat at any size."""
+class Reads(ListReads, DetailReads):
+    """A viewset's reads, lists and details alike over its read plan and the fields a request asks for."""
 
-        def chunks():
-            rows = queryset.iterator(chunk_size=CSV_CHUNK)
-            while chunk := list(itertools.islice(rows, CSV_CHUNK)):
-                # Cells straight from the rows (ReadPlan.cells): no representation built to be flattened.
-                yield self.plan.cells(chunk, names, self.request)
+    @property
+    def plan(self):
+        return read_plan(self.serializer_class)
 
-        text = self.request.accepted_renderer.stream(names, chunks())
-        # A slot (or 429) and a write timeout, so stalled exports cannot hold every worker (exports.py).
-        response = StreamingHttpResponse(exports.bounded(self.request, text), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
-        return response
+    def field_names(self, detail):
+        """The representation's fields, narrowed by `fields=` and `omit=`."""
+        return sparse_fields(self.plan.detail_names if detail else self.plan.list_names, self.request.query_params)
