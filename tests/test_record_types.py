@@ -222,6 +222,24 @@ def test_a_type_without_a_written_viewset_gets_one_from_its_declaration(monkeypa
     }
 
 
+@pytest.mark.django_db
+def test_a_type_without_a_written_serializer_gets_one_from_its_declaration():
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    derived = serializers.serializer_for(records.STATEMENT)
+    assert derived.__name__ == "StatementSerializer" and derived is serializers.StatementSerializer
+    assert derived.Meta.model is records.STATEMENT.model
+    statement = records.STATEMENT.model.objects.order_by("slug").first()
+    context = {"request": Request(APIRequestFactory().get("/api/v1/statements/"))}
+    data = derived(statement, context=context).data
+    expected = APIClient().get(f"/api/v1/statements/{statement.slug}/").json()
+    assert list(data) == list(records.STATEMENT.columns) == list(expected)
+    assert {name: data[name] for name in ("slug", "text", "said_on")} == {
+        name: expected[name] for name in ("slug", "text", "said_on")
+    }
+
+
 # Layers point one way: models → records → api, web, admin.
 
 IMPORTED = """
