@@ -303,6 +303,23 @@ def test_the_pages_admin_and_readers_import_nothing_from_the_api():
         assert not api, (str(path.relative_to(ROOT)), api)
 
 
+# Wiring, not layers: the URLconf includes the API's, and the app's ready() registers the schema's extensions.
+WIRING = {"policy/urls.py", "policy/apps.py"}
+
+
+def test_nothing_outside_the_api_imports_it():
+    """Beyond the pages, admin and readers: search, curation, exports, commands… are all below the API."""
+    paths = [path for path in sorted((ROOT / "policy").rglob("*.py")) if "api" not in path.relative_to(ROOT).parts]
+    paths = [path for path in paths if str(path.relative_to(ROOT)) not in WIRING]
+    assert len(paths) > 150
+    importers = {}
+    for path in paths:
+        api = [name for name in absolute_imports(path) if name == "policy.api" or name.startswith("policy.api.")]
+        if api:
+            importers[str(path.relative_to(ROOT))] = api
+    assert importers == {}
+
+
 def test_the_import_check_resolves_relative_imports():
     assert "policy.records.key_field" in set(absolute_imports(ROOT / "policy" / "web" / "record.py"))
     assert "policy.api.views" in set(absolute_imports(ROOT / "policy" / "api" / "urls.py"))  # `from . import views`

@@ -138,7 +138,7 @@ class SuggestionFilterSet(django_filters.FilterSet):
 
 
 class SuggestionFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
-    """Strict like every list (policy.api.filtering): an unknown or repeated parameter is a 400."""
+    """Strict like every list (policy.querying.parameters): an unknown or repeated parameter is a 400."""
 
     def filter_queryset(self, request, queryset, view):
         reject_unknown_parameters(request, {"page", "page_size", "format", *SuggestionFilterSet.base_filters})
