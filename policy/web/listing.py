@@ -15,7 +15,7 @@ from rest_framework.request import Request
 
 from .. import facets
 from ..querying.pagination import NumberedPages, Rows, count_key
-from ..querying.parameters import reject_unknown_parameters, repeatable_filters, strictly_filtered
+from ..querying.parameters import strictly_filtered
 from . import columns as table
 from .filter_form import controls
 
@@ -83,10 +83,8 @@ class ListPage:
 
     def filtered(self):
         # The web's own parameters only (the API's `format`, `fields`, `page_size` are not the page's).
-        known = {*self.filterset_class.base_filters, *PAGE_PARAMETERS}
-        reject_unknown_parameters(self.request, known, repeatable_filters(self.filterset_class))
         queryset = self.resource.model.objects.order_by(self.resource.key)
-        return strictly_filtered(self.request, queryset, self.filterset_class, known)
+        return strictly_filtered(self.request, queryset, self.filterset_class, known=PAGE_PARAMETERS)
 
     def context(self):
         try:
