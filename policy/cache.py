@@ -112,7 +112,7 @@ PROCESS_CACHES = (
         "LRU; the SQL depends on the code only",
     ),
     ProcessCache(
-        "policy.api.timeline:COMPILED",
+        "policy.querying.timeline:COMPILED",
         256,
         "request path, filters, data version, page end and type",
         "LRU; a write moves the data version on, so a changed page is compiled afresh",

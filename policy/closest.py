@@ -9,12 +9,13 @@ occur vote for where it starts, and the few best windows are scored with rapidfu
 On a 500,000-character source this takes milliseconds (bench/closest.py).
 """
 
-import bisect
 import heapq
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+
+from .search.folding import FoldedText
 
 SINGLE_QUOTES = "'‘’‚‛′`´"
 DOUBLE_QUOTES = '"“”„‟″«»'
@@ -57,48 +58,19 @@ class Closest:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
-class Folded:
-    """A text folded for comparison, with the way back to the original's offsets.
-
-    `marks` are the folded positions where a stretch begins; a stretch either copies the original
-    one for one (`ends` None) or stands for the original span `origins`…`ends` (a whitespace run,
-    an ellipsis).
-    """
-
-    def __init__(self, text):
-        flat = text.translate(FOLD)
-        lowered = flat.lower()
-        if len(lowered) != len(flat):  # a few characters lower to two (İ): keep those as they are
-            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in flat)
-        pieces, self.marks, self.origins, self.ends = [], [0], [0], [None]
-        at = folded = 0
-        for match in COLLAPSE.finditer(lowered):
-            pieces.append(lowered[at : match.start()])
-            folded += match.start() - at
-            replacement = " " if match.group()[0] == " " else "..."
-            pieces.append(replacement)
-            self.marks += [folded, folded + len(replacement)]
-            self.origins += [match.start(), match.end()]
-            self.ends += [match.end(), None]
-            folded += len(replacement)
-            at = match.end()
-        pieces.append(lowered[at:])
-        self.text = "".join(pieces)
-
-    def start(self, position):
-        """The original offset where the folded character at `position` begins."""
-        i = bisect.bisect_right(self.marks, position) - 1
-        return self.origins[i] + (position - self.marks[i] if self.ends[i] is None else 0)
-
-    def end(self, position):
-        """The original offset just after the folded character at `position - 1`."""
-        i = bisect.bisect_right(self.marks, position - 1) - 1
-        return self.ends[i] if self.ends[i] is not None else self.start(position - 1) + 1
+def folded(text):
+    """`text` folded for comparison (module docstring), with the way back to its offsets."""
+    flat = text.translate(FOLD)
+    lowered = flat.lower()
+    if len(lowered) != len(flat):  # a few characters lower to two (İ): keep those as they are
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in flat)
+    spans = ((m.start(), m.end(), " " if m.group()[0] == " " else "...") for m in COLLAPSE.finditer(lowered))
+    return FoldedText(lowered, spans)
 
 
 def closest_passage(text, excerpt):
     """The Closest passage of `text` to `excerpt`, or None when nothing in the text is close enough."""
-    needle = Folded(excerpt).text.strip()
+    needle = folded(excerpt).text.strip()
     if not text or len(needle) < 3:
         return None
     span = folded_match(text, needle) or fuzzy_span(text, needle)
@@ -142,7 +114,7 @@ def fuzzy_span(text, needle):
     best = None
     for bucket, _ in heapq.nlargest(CANDIDATES, votes.items(), key=lambda item: item[1]):
         low = max(bucket * width - len(needle) // 2, 0)
-        window = Folded(text[low : bucket * width + width + len(needle) * 3 // 2])
+        window = folded(text[low : bucket * width + width + len(needle) * 3 // 2])
         found = fuzz.partial_ratio_alignment(needle, window.text)
         if found is not None and found.dest_end > found.dest_start and (best is None or found.score > best[0]):
             start, end = fitted_ends(needle, window.text, found.dest_start, found.dest_end)

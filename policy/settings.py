@@ -179,7 +179,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["policy.api.permissions.ModelPermissionsOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["policy.api.filtering.StrictFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "policy.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "policy.api.paginator.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "policy.api.renderers.JSONRenderer",

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.test import Client
 
-from policy.api.filtering import COMMON_PARAMETERS
+from policy.querying.parameters import COMMON_PARAMETERS
 
 from .api_filter_cases import filter_kind
 from .api_support import API, VIEWSETS

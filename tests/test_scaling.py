@@ -111,7 +111,7 @@ def test_counts_inside_a_transaction_are_never_shared():
 
 @pytest.mark.django_db
 def test_timeline_pages_reuse_compiled_sql_until_the_data_changes(monkeypatch, django_capture_on_commit_callbacks):
-    from policy.api import timeline
+    from policy.querying import timeline
 
     for module in (counts, timeline):
         monkeypatch.setattr(module, "counts_are_shareable", lambda alias: True)

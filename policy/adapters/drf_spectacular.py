@@ -1,7 +1,7 @@
 """drf-spectacular's `AutoSchema._get_parameters` and `_get_response_bodies`: the one place each
 operation's parameters and response bodies are final, with no public hook after them.
 
-policy.api.schema overrides the two public-named hooks below instead."""
+policy.api.schema and policy.api.schema_responses override the two public-named hooks below instead."""
 
 from drf_spectacular.openapi import AutoSchema
 

@@ -41,13 +41,8 @@ class BulkWrites:
 
     def bulk_partial_update(self, request, *args, **kwargs):
         if not isinstance(request.data, list):
-            raise ValidationError(
-                {
-                    "non_field_errors": [
-                        f"PATCH on a list takes a JSON list of objects, each with its {self.lookup_field}."
-                    ]
-                }
-            )
+            message = f"PATCH on a list takes a JSON list of objects, each with its {self.lookup_field}."
+            raise ValidationError({"non_field_errors": [message]})
         items = self.bulk_items(request.data)
         with transaction.atomic(), many_writes():
             saved, seen = [], set()

@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from ..querying.parameters import reject_unknown_parameters
 from ..reading.changes import CHANGE_KINDS, ChangeFeed, InvalidCursor, decode, encode, history_model
 from ..reading.plan import ResourceUrls
 from ..records import TYPES
-from .filtering import reject_unknown_parameters
 
 
 class ChangesQuery(forms.Form):

@@ -9,8 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..datapackage.published import published
+from ..querying.parameters import reject_unknown_parameters
 from .conditional import if_none_match_passes
-from .filtering import reject_unknown_parameters
 from .renderers import JSONRenderer
 
 FILENAME = "policy-records-datapackage.zip"

@@ -1,42 +1,12 @@
-"""Strict parameters: one the endpoint does not know is a 400, never silently ignored; so is a
-single-valued one given twice (`page=1&page=2`), which would otherwise silently mean the last."""
+"""The API's filter backend, strict (policy.querying.parameters): a parameter a list does not know,
+or a single-valued one given twice, is a 400; and the schema of endpoints that read their query with a form."""
 
-import django_filters
 from django import forms
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework.exceptions import ValidationError
 
-# Parameters that choose a page, and those that choose a representation. Every list understands them
-# besides its FilterSet's filters, and none of them changes which records a list counts (pagination).
-PAGE_PARAMETERS = frozenset({"page", "page_size", "cursor"})
-REPRESENTATION_PARAMETERS = frozenset({"format", "fields", "omit"})
-COMMON_PARAMETERS = PAGE_PARAMETERS | REPRESENTATION_PARAMETERS
-# What a detail understands: its representation, and the moment to read it at.
-DETAIL_PARAMETERS = REPRESENTATION_PARAMETERS | {"as_of"}
-
-
-def reject_unknown_parameters(request, known, repeatable=()):
-    """A 400 naming each parameter not in `known`, and each one given twice but not `repeatable`."""
-    unknown = sorted(set(request.query_params) - set(known))
-    if unknown:
-        message = f"Unknown query parameter. This endpoint accepts: {', '.join(sorted(known))}."
-        raise ValidationError({name: [message] for name in unknown})
-    repeated = sorted(
-        name for name, values in request.query_params.lists() if len(values) > 1 and name not in repeatable
-    )
-    if repeated:
-        raise ValidationError({name: ["Given more than once; this parameter takes one value."] for name in repeated})
-
-
-def repeatable_fields(form_fields):
-    """The names of a form's fields that take several values (repeat = OR)."""
-    return {
-        name
-        for name, field in form_fields.items()
-        if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
-    }
+from ..querying.parameters import COMMON_PARAMETERS, repeatable_fields, strictly_filtered
 
 
 def form_parameters(form_class):
@@ -56,17 +26,5 @@ def form_parameters(form_class):
 
 class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
         known = COMMON_PARAMETERS | set(getattr(view, "extra_query_parameters", ()))
-        repeatable = set()
-        if filterset_class is not None:
-            known |= set(filterset_class.base_filters)
-            repeatable = {
-                name
-                for name, filter_ in filterset_class.base_filters.items()
-                if isinstance(filter_, django_filters.MultipleChoiceFilter)
-            }
-        reject_unknown_parameters(request, known, repeatable)
-        if filterset_class is not None and not set(request.query_params) & set(filterset_class.base_filters):
-            return queryset  # nothing to filter by: skip building the FilterSet and its form
-        return super().filter_queryset(request, queryset, view)
+        return strictly_filtered(request, queryset, self.get_filterset_class(view, queryset), known)

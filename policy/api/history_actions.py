@@ -8,12 +8,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from ..querying.parameters import reject_unknown_parameters
 from ..reading.as_of import represent_as_of
 from ..reading.history import newer_than, older_than
 from ..reading.history_reader import history_reader
 from ..redaction import RedactionRefused, redact_history, redactable_fields
 from ..representation import HistoryEntrySerializer, RedactionRequestSerializer, RedactionSerializer
-from .filtering import reject_unknown_parameters
 from .permissions import CanRedact
 
 

@@ -8,13 +8,13 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from .. import facets
+from ..querying.pagination import Rows, count_key
+from ..querying.parameters import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
 from ..reading.as_of import parse_as_of
 from ..reading.plan import read_plan
 from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
-from .filtering import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
-from .pagination import Rows, count_key
 from .prepared import Prepared
 
 CSV_CHUNK = 500  # rows a whole-list export holds at once: 2,000 held ~20 MB more at the peak, and was no faster
@@ -42,14 +42,8 @@ def sparse_fields(available, params):
     return names
 
 
-class Reads:
-    @property
-    def plan(self):
-        return read_plan(self.serializer_class)
-
-    def field_names(self, detail):
-        """The representation's fields, narrowed by `fields=` and `omit=`."""
-        return sparse_fields(self.plan.detail_names if detail else self.plan.list_names, self.request.query_params)
+class ListReads:
+    """A list: a page (with the facets asked for), or the whole filtered list streamed as CSV."""
 
     @property
     def facet_names(self):
@@ -70,13 +64,36 @@ class Reads:
         facet_names = self.requested_facets(request)
         if request.accepted_renderer.format == "csv" and not PAGE_PARAMETERS & set(request.query_params):
             return self.whole_list_csv(queryset.values(*columns), names)
-        # Counted without joins, paged by primary key first (policy.api.pagination).
+        # Counted without joins, paged by primary key first (policy.querying.pagination).
         page = self.paginate_queryset(Rows(queryset, columns))
         response = self.get_paginated_response(self.plan.represent(page, names, request))
         if facet_names:
             counts, current = facets.counted(queryset, facet_names, key=count_key(request))
             response.data[facets.PARAMETER], response.data[facets.STALE] = counts, not current
         return response
+
+    def csv_header(self):
+        """The columns of a CSV page, for one that has no rows."""
+        return self.field_names(detail=False) if self.action == "list" else list(HistoryEntrySerializer().fields)
+
+    def whole_list_csv(self, queryset, names):
+        """The whole filtered list, streamed a chunk of rows at a time so memory stays flat at any size."""
+
+        def chunks():
+            rows = queryset.iterator(chunk_size=CSV_CHUNK)
+            while chunk := list(itertools.islice(rows, CSV_CHUNK)):
+                # Cells straight from the rows (ReadPlan.cells): no representation built to be flattened.
+                yield self.plan.cells(chunk, names, self.request)
+
+        text = self.request.accepted_renderer.stream(names, chunks())
+        # A slot (or 429) and a write timeout, so stalled exports cannot hold every worker (exports.py).
+        response = StreamingHttpResponse(exports.bounded(self.request, text), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        return response
+
+
+class DetailReads:
+    """A detail: the record now (or `as_of=`), or 304 while `If-None-Match` names its version."""
 
     def retrieve(self, request, *args, **kwargs):
         reject_unknown_parameters(request, DETAIL_PARAMETERS)
@@ -112,21 +129,14 @@ class Reads:
         response = Response(data, status=status, headers=headers)
         return self.versioned(response, self.get_etag(row["id"], row["updated_at"]))
 
-    def csv_header(self):
-        """The columns of a CSV page, for one that has no rows."""
-        return self.field_names(detail=False) if self.action == "list" else list(HistoryEntrySerializer().fields)
 
-    def whole_list_csv(self, queryset, names):
-        """The whole filtered list, streamed a chunk of rows at a time so memory stays flat at any size."""
+class Reads(ListReads, DetailReads):
+    """A viewset's reads, lists and details alike over its read plan and the fields a request asks for."""
 
-        def chunks():
-            rows = queryset.iterator(chunk_size=CSV_CHUNK)
-            while chunk := list(itertools.islice(rows, CSV_CHUNK)):
-                # Cells straight from the rows (ReadPlan.cells): no representation built to be flattened.
-                yield self.plan.cells(chunk, names, self.request)
+    @property
+    def plan(self):
+        return read_plan(self.serializer_class)
 
-        text = self.request.accepted_renderer.stream(names, chunks())
-        # A slot (or 429) and a write timeout, so stalled exports cannot hold every worker (exports.py).
-        response = StreamingHttpResponse(exports.bounded(self.request, text), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
-        return response
+    def field_names(self, detail):
+        """The representation's fields, narrowed by `fields=` and `omit=`."""
+        return sparse_fields(self.plan.detail_names if detail else self.plan.list_names, self.request.query_params)

@@ -7,9 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from ..querying.parameters import reject_unknown_parameters
 from ..representation.base import KnownKeysOnly
 from ..suggest.source import SuggestRefused, suggest_for_source
-from .filtering import reject_unknown_parameters
 
 
 class CanSuggest(permissions.BasePermission):

@@ -17,12 +17,12 @@ from rest_framework.response import Response
 from .. import records
 from ..curation import queue
 from ..models import Source, Suggestion
+from ..querying.parameters import reject_unknown_parameters, strictly_filtered
 from ..reading.plan import ResourceUrls
 from ..representation import fields
 from ..representation.base import KnownKeysOnly
 from ..representation.fields import CompactRelatedField
-from .filtering import reject_unknown_parameters
-from .pagination import PageNumberPagination
+from .paginator import PageNumberPagination
 from .renderers import JSONRenderer
 
 RECORD_TYPES = [t.name for t in records.TYPES]
@@ -138,11 +138,11 @@ class SuggestionFilterSet(django_filters.FilterSet):
 
 
 class SuggestionFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
-    """Strict like every list (policy.api.filtering): an unknown or repeated parameter is a 400."""
+    """Strict like every list (policy.querying.parameters): an unknown or repeated parameter is a 400;
+    the queue pages by number only and has no sparse fields."""
 
     def filter_queryset(self, request, queryset, view):
-        reject_unknown_parameters(request, {"page", "page_size", "format", *SuggestionFilterSet.base_filters})
-        return super().filter_queryset(request, queryset, view)
+        return strictly_filtered(request, queryset, SuggestionFilterSet, known={"page", "page_size", "format"})
 
 
 class SuggestionPagination(PageNumberPagination):

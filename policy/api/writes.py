@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from ..locking import locked
 from ..provenance import lock_cited_source
 from ..reading.plan import ResourceUrls
 
@@ -31,9 +32,7 @@ class LockedWrites:
         if self.request.method not in SAFE_METHODS and transaction.get_connection(queryset.db).in_atomic_block:
             lock_cited_source(self.model, **lookup)  # first: the order a source's own write locks in
             # Locked until the write's transaction ends: the If-Match check and the write are atomic.
-            # Outside a write's transaction (OPTIONS asks for the record as a PUT would, to describe
-            # the form) there is nothing to hold a lock for, and PostgreSQL refuses one.
-            queryset = queryset.select_for_update()
+            queryset = locked(queryset)
         obj = queryset.filter(**lookup).first()
         if obj is not None:
             self.check_object_permissions(self.request, obj)

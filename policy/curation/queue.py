@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers as drf
 
-from .. import records, representation
+from .. import locking, records, representation
 from ..history import HISTORY_ENTRY
 from ..models import Suggestion
 
@@ -71,9 +71,7 @@ def accept(suggestion, user, *, fields=None):
     if suggestion.record_type not in BY_NAME:
         raise drf.ValidationError({"record_type": [f"Unknown record type “{suggestion.record_type}”."]})
     with transaction.atomic():
-        locked = Suggestion.objects.select_for_update(of=("self",)).select_related("source").get(pk=suggestion.pk)
-        if locked.state != Suggestion.State.PENDING:
-            raise drf.ValidationError({"state": [f"Suggestion #{locked.pk} is already {locked.state}."]})
+        locked = locked_pending(suggestion)
         serializer = serializer_class(locked.record_type)(data=payload(locked, fields))
         serializer.is_valid(raise_exception=True)
         record = serializer.save()
@@ -95,9 +93,7 @@ def reject(suggestion, user, reason):
     if not (reason or "").strip():
         raise drf.ValidationError({"reason": ["Say why the suggestion is rejected."]})
     with transaction.atomic():
-        locked = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-        if locked.state != Suggestion.State.PENDING:
-            raise drf.ValidationError({"state": [f"Suggestion #{locked.pk} is already {locked.state}."]})
+        locked = locked_pending(suggestion)
         locked.state = Suggestion.State.REJECTED
         locked.reviewed_by = user
         locked.reviewed_at = timezone.now()
@@ -105,6 +101,15 @@ def reject(suggestion, user, reason):
         locked.save()
     refresh(suggestion, locked)
     return suggestion
+
+
+def locked_pending(suggestion):
+    """The suggestion afresh, its row locked until the transaction ends (policy.locking); a 400 unless
+    it is still pending (another editor may have accepted or rejected it meanwhile)."""
+    row = locking.locked(Suggestion.objects.select_related("source")).get(pk=suggestion.pk)
+    if row.state != Suggestion.State.PENDING:
+        raise drf.ValidationError({"state": [f"Suggestion #{row.pk} is already {row.state}."]})
+    return row
 
 
 def note_in_history(record, user, reason):

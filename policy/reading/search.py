@@ -20,7 +20,7 @@ from django.conf import settings
 from .. import search
 from ..filters import SEARCH_MAX_LENGTH
 from ..records import TYPES
-from ..search.folding import fold, folded_positions
+from ..search.folding import fold, folded_text
 
 COUNT_LIMIT = 1000  # matches counted per type, at most
 PAGE_SIZE, MAX_PAGE_SIZE = 5, 50  # matches per type and page
@@ -183,11 +183,10 @@ def excerpt_of(values, text):
     needles = [fold(text), *(fold(word) for word in WORD.findall(text))]
     for needle in filter(None, needles):
         for value in texts:
-            folded, positions = folded_positions(value)
-            found = folded.find(needle)
+            folded = folded_text(value)
+            found = folded.text.find(needle)
             if found >= 0:
-                start, end = positions[found], positions[found + len(needle) - 1] + 1
-                return window(value, start, end)
+                return window(value, folded.start(found), folded.end(found + len(needle)))
     first = next((value for value in texts if value), "")
     return shorten(first, 2 * CONTEXT), None
 

@@ -8,9 +8,9 @@
 - A list of statements (JSON, and `?format=csv`) has `columns`, in that order, and so has its
   serializer; in a CSV related records are their keys (`speaker` a slug, `countries` codes joined
   by `;`).
-- Its model is policy.models.records.Statement; its FilterSet, serializer and admin are
-  policy.filtersets.StatementFilterSet, policy.representation.StatementSerializer and
-  policy.admin.StatementAdmin.
+- Its model is policy.models.records.Statement; its FilterSet and admin are
+  policy.filtersets.StatementFilterSet and policy.admin.StatementAdmin; its serializer,
+  policy.representation.StatementSerializer, is derived from this declaration (`columns`).
 """
 
 from ..models import Statement

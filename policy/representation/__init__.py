@@ -3,24 +3,25 @@ representation, shared by the API (validation, writes, the browsable API, the sc
 pages (a record's history lists the same fields as `/history/`). Reads are compiled from the same
 declaration by policy.reading.plan.
 
+A type whose representation is its declared `columns` and its model's own validation has no
+written class: its `<Model>Serializer` is derived from the declaration (`serializer_for`), as
+policy.filtersets derives FilterSets and policy.api.urls ViewSets. A type writes one when it needs
+more (countries' ISO codes, sources' licensed text, policies' typed links).
+
 Layers: models → records → representation, reading → api, web, admin. Modules by concern: base
 (what every record's serializer shares), fields (related records by key, strict text),
-reference (countries, topics, actors, sources), cited (events, aid packages, statements,
-statistics), policy_links (policies and their typed links), history (history entries and
-redaction).
+reference (countries, sources), policy_links (policies and their typed links), history (history
+entries and redaction).
 """
 
-from .base import RecordSerializer
-from .cited import AidPackageSerializer, EventSerializer, StatementSerializer, StatisticSerializer
+from .. import records
+from .base import RecordSerializer, derived_serializer
 from .history import FieldChangeSerializer, HistoryEntrySerializer, RedactionRequestSerializer, RedactionSerializer
 from .policy_links import PolicyLinkSerializer, PolicySerializer
-from .reference import ActorSerializer, CountrySerializer, SourceSerializer, TopicSerializer
+from .reference import CountrySerializer, SourceSerializer
 
 __all__ = [
-    "ActorSerializer",
-    "AidPackageSerializer",
     "CountrySerializer",
-    "EventSerializer",
     "FieldChangeSerializer",
     "HistoryEntrySerializer",
     "PolicyLinkSerializer",
@@ -29,13 +30,22 @@ __all__ = [
     "RedactionRequestSerializer",
     "RedactionSerializer",
     "SourceSerializer",
-    "StatementSerializer",
-    "StatisticSerializer",
-    "TopicSerializer",
     "serializer_for",
 ]
 
+WRITTEN = {cls.Meta.model: cls for cls in (CountrySerializer, SourceSerializer, PolicySerializer)}
+# One class per type, made once: the read plan and the schema know a serializer by its class.
+SERIALIZERS = {t.name: WRITTEN.get(t.model) or derived_serializer(t) for t in records.TYPES}
+BY_CLASS_NAME = {serializer.__name__: serializer for serializer in SERIALIZERS.values()}
+
 
 def serializer_for(record_type):
-    """A declared type's serializer: `<Model>Serializer`, named as the README's checklist says."""
-    return globals()[f"{record_type.model.__name__}Serializer"]
+    """A declared type's serializer: the one written here, else the one derived from its declaration."""
+    return SERIALIZERS[record_type.name]
+
+
+def __getattr__(name):
+    """`<Model>Serializer` of every declared type, written or derived (`representation.StatementSerializer`)."""
+    if name in BY_CLASS_NAME:
+        return BY_CLASS_NAME[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

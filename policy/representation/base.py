@@ -96,3 +96,11 @@ class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
             elif getattr(self.instance, name) != value:
                 return True
         return False
+
+
+def derived_serializer(record_type):
+    """RecordSerializer over a declared type's model and `columns`: the serializer of every type that
+    needs no validation or field of its own (policy.representation.serializer_for)."""
+    meta = type("Meta", (RecordSerializer.Meta,), {"model": record_type.model, "fields": list(record_type.columns)})
+    attrs = {"Meta": meta, "__module__": "policy.representation"}
+    return type(f"{record_type.model.__name__}Serializer", (RecordSerializer,), attrs)

@@ -1,12 +1,12 @@
-"""The reference records' serializers: countries, topics, actors and sources (what cited records
-point to)."""
+"""The reference records' serializers that declare more than their columns: countries (ISO codes)
+and sources (their licensed text). Topics and actors are their declarations' (serializer_for)."""
 
 import re
 
 from rest_framework import serializers
 
-from ..models import Actor, Country, Source, Topic
-from ..records import ACTOR, COUNTRY, SOURCE, TOPIC
+from ..models import Country, Source
+from ..records import COUNTRY, SOURCE
 from . import fields
 from .base import RecordSerializer, with_detail_only
 
@@ -35,18 +35,6 @@ class CountrySerializer(RecordSerializer):
         if others.exists():
             raise serializers.ValidationError(f"A country with {field} “{value}” already exists.")
         return value
-
-
-class TopicSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Topic
-        fields = list(TOPIC.columns)
-
-
-class ActorSerializer(RecordSerializer):
-    class Meta(RecordSerializer.Meta):
-        model = Actor
-        fields = list(ACTOR.columns)
 
 
 class SourceSerializer(RecordSerializer):

@@ -8,6 +8,7 @@ Django opens as the SQL functions `policy_fold` and `policy_fold_json` (the FTS5
 call them).
 """
 
+import bisect
 import contextlib
 import json
 import re
@@ -50,15 +51,50 @@ def fold_json(text):
     return fold(text)
 
 
-def folded_positions(text):
-    """`text` folded, and for each folded character the index in `text` it came from (to find a match
-    in the folded text and mark it in the original)."""
-    folded, positions = [], []
-    for index, char in enumerate(text):
-        part = fold(char)
-        folded.append(part)
-        positions.extend([index] * len(part))
-    return "".join(folded), positions
+class FoldedText:
+    """A text folded for comparison, with the way back to the original's offsets: find a match in
+    `.text`, mark it in the original (search excerpts here; policy.closest's passages).
+
+    Built from the text folded one for one (as long as the original) and `spans`, in order, each
+    (start, end, replacement) standing for the original `start`…`end` (a whitespace run, an ellipsis,
+    a letter that folds to none or several). `marks` are the folded positions where a stretch
+    begins; a stretch either copies the original one for one (`ends` None) or stands for the original
+    span `origins`…`ends`.
+    """
+
+    def __init__(self, one_for_one, spans=()):
+        pieces, self.marks, self.origins, self.ends = [], [0], [0], [None]
+        at = folded = 0
+        for start, end, replacement in spans:
+            pieces.append(one_for_one[at:start])
+            folded += start - at
+            pieces.append(replacement)
+            self.marks += [folded, folded + len(replacement)]
+            self.origins += [start, end]
+            self.ends += [end, None]
+            folded += len(replacement)
+            at = end
+        pieces.append(one_for_one[at:])
+        self.text = "".join(pieces)
+
+    def start(self, position):
+        """The original offset where the folded character at `position` begins."""
+        i = bisect.bisect_right(self.marks, position) - 1
+        return self.origins[i] + (position - self.marks[i] if self.ends[i] is None else 0)
+
+    def end(self, position):
+        """The original offset just after the folded character at `position - 1`."""
+        i = bisect.bisect_right(self.marks, position - 1) - 1
+        return self.ends[i] if self.ends[i] is not None else self.start(position - 1) + 1
+
+
+def folded_text(text):
+    """`text` folded as search folds it (`fold`, a character at a time), with the way back."""
+    if text.isascii():
+        return FoldedText(text.lower())
+    parts = [fold(char) for char in text]
+    spans = [(index, index + 1, part) for index, part in enumerate(parts) if len(part) != 1]
+    return FoldedText("".join(part if len(part) == 1 else " " for part in parts), spans)
 
 
 SHORT = 200  # characters: texts up to this long are folded once per process (short_folds)

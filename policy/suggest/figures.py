@@ -64,20 +64,8 @@ def extract(document):
     return proposals
 
 
-class Sentence:
-    def __init__(self, document, start, end):
-        self.document, self.text, self.start, self.end = document, document.text, start, end
-        self.money = [(m.start(), m.end()) for m in money_pattern().finditer(self.text, start, end)]
-
-    def free(self, start, end):
-        document = self.document
-        if document.quotes.overlapping(start, end) or document.dates.overlapping(start, end):
-            return False
-        return not any(start < b_end and b_start < end for b_start, b_end in self.money)
-
-    def figures(self):
-        found = self.percents() + self.persons() + self.spans() + self.ratios() + self.majorities() + self.ranks()
-        return [self.proposal(*figure) for figure in found]
+class Quantities:
+    """Figures a sentence states: percentages, counts of persons, spans of years."""
 
     def percents(self):
         found = []
@@ -125,6 +113,10 @@ class Sentence:
             found.append((match, value, "years", title, match.group("sup"), "figures.span", 0.55, qualifier))
         return found
 
+
+class Comparisons:
+    """Figures a sentence compares: ratios (“doubled”), majorities and halves, ranks."""
+
     def ratios(self):
         found = []
         for match in RATIO.finditer(self.text, self.start, self.end):
@@ -157,6 +149,24 @@ class Sentence:
             rule = "figures.rank_than_any"
             found.append((match, Decimal(value), "rank", f"Rank: {measure}", measure, rule, 0.5, "exact"))
         return found
+
+
+class Sentence(Quantities, Comparisons):
+    """One sentence outside quotes: its figures, each a proposed statistic (the finders are the bases')."""
+
+    def __init__(self, document, start, end):
+        self.document, self.text, self.start, self.end = document, document.text, start, end
+        self.money = [(m.start(), m.end()) for m in money_pattern().finditer(self.text, start, end)]
+
+    def free(self, start, end):
+        document = self.document
+        if document.quotes.overlapping(start, end) or document.dates.overlapping(start, end):
+            return False
+        return not any(start < b_end and b_start < end for b_start, b_end in self.money)
+
+    def figures(self):
+        found = self.percents() + self.persons() + self.spans() + self.ratios() + self.majorities() + self.ranks()
+        return [self.proposal(*figure) for figure in found]
 
     def subject(self, position):
         return noun_phrase(self.text, clause(self.document, position, self.start, self.end)[0], position)

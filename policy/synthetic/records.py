@@ -76,8 +76,8 @@ class Batch:
         self.pending, self.pending_links, self.paragraphs = [], [], []
 
 
-class SourceBuilder:
-    """Builds one source and everything cited from it, given ids and counts by the generator."""
+class Draws:
+    """What a source's records draw from: its countries, topics, day and speakers."""
 
     def __init__(self, generator, source_id, day):
         self.g, self.rng, self.ref = generator, generator.rng, generator.ref
@@ -88,7 +88,6 @@ class SourceBuilder:
         self.created = stamp(rng, day)
         self.events = []  # (id, day) of this source's events, for its statements and aid
 
-    # Small helpers ------------------------------------------------------------------------
     def country(self, index=0):
         return self.ref.countries[self.codes[index % len(self.codes)]]
 
@@ -113,7 +112,10 @@ class SourceBuilder:
     def country_ids(self, most=2):
         return [self.ref.countries[code][0] for code in self.codes[: self.rng.randint(1, most)]]
 
-    # Records ------------------------------------------------------------------------------
+
+class Happenings(Draws):
+    """Recipes for what people did and said: events, and statements (some at those events)."""
+
     def event(self, batch, event_id):
         rng = self.rng
         kind = rng.choice(list(v.EVENT_TITLES))
@@ -132,6 +134,34 @@ class SourceBuilder:
         batch.link("event", "countries", event_id, self.country_ids())
         batch.link("event", "topics", event_id, self.topic_ids())
         self.events.append((event_id, start))
+
+    def statement(self, batch, statement_id):
+        rng = self.rng
+        speaker = self.speaker()
+        language = "es" if speaker.country in SPANISH_SPEAKING and rng.random() < 0.3 else "en"
+        translated = language == "en" and speaker.country in SPANISH_SPEAKING and rng.random() < 0.4
+        event = rng.choice(self.events) if self.events and rng.random() < 0.3 else None
+        precision = "day" if event else self.precision()
+        said_on = event[1] if event else truncate_to(self.near_day(), precision)
+        words = self.g.phrases.statement(language, self.country(1)[1], self.topic_slug(), said_on.year)
+        if rng.random() < 0.8:
+            kind, text, excerpt = "quote", words, f"“{words}” {speaker.name} said."
+        else:
+            kind = "paraphrase"
+            text = excerpt = f"{speaker.name} said that {words[0].lower()}{words[1:]}"
+        addressee = self.speaker().id if rng.random() < 0.1 else None
+        addressee = None if addressee == speaker.id else addressee
+        slug = f"{speaker.slug.rsplit('-', 1)[0][:60]}-{said_on:%Y%m%d}-{statement_id}"
+        row = (*self.cited(statement_id, slug, excerpt), speaker.id, text, kind, said_on, precision)
+        batch.cite("statement", (*row, event[0] if event else None, addressee, language, translated), excerpt)
+        if self.g.recent_policies and rng.random() < 0.2:
+            batch.link("statement", "policies", statement_id, [rng.choice(self.g.recent_policies)])
+        batch.link("statement", "countries", statement_id, self.country_ids())
+        batch.link("statement", "topics", statement_id, self.topic_ids())
+
+
+class Measures(Draws):
+    """Recipes for what was decided, given and counted: policies, aid packages, statistics."""
 
     def policy(self, batch, policy_id):
         rng = self.rng
@@ -187,30 +217,6 @@ class SourceBuilder:
         batch.link("aidpackage", "recipients", aid_id, [country_id for country_id, _, _ in recipients])
         batch.link("aidpackage", "topics", aid_id, self.topic_ids())
 
-    def statement(self, batch, statement_id):
-        rng = self.rng
-        speaker = self.speaker()
-        language = "es" if speaker.country in SPANISH_SPEAKING and rng.random() < 0.3 else "en"
-        translated = language == "en" and speaker.country in SPANISH_SPEAKING and rng.random() < 0.4
-        event = rng.choice(self.events) if self.events and rng.random() < 0.3 else None
-        precision = "day" if event else self.precision()
-        said_on = event[1] if event else truncate_to(self.near_day(), precision)
-        words = self.g.phrases.statement(language, self.country(1)[1], self.topic_slug(), said_on.year)
-        if rng.random() < 0.8:
-            kind, text, excerpt = "quote", words, f"“{words}” {speaker.name} said."
-        else:
-            kind = "paraphrase"
-            text = excerpt = f"{speaker.name} said that {words[0].lower()}{words[1:]}"
-        addressee = self.speaker().id if rng.random() < 0.1 else None
-        addressee = None if addressee == speaker.id else addressee
-        slug = f"{speaker.slug.rsplit('-', 1)[0][:60]}-{said_on:%Y%m%d}-{statement_id}"
-        row = (*self.cited(statement_id, slug, excerpt), speaker.id, text, kind, said_on, precision)
-        batch.cite("statement", (*row, event[0] if event else None, addressee, language, translated), excerpt)
-        if self.g.recent_policies and rng.random() < 0.2:
-            batch.link("statement", "policies", statement_id, [rng.choice(self.g.recent_policies)])
-        batch.link("statement", "countries", statement_id, self.country_ids())
-        batch.link("statement", "topics", statement_id, self.topic_ids())
-
     def statistic(self, batch, statistic_id):
         rng = self.rng
         indicator, label, unit = rng.choice(v.INDICATORS)
@@ -229,6 +235,11 @@ class SourceBuilder:
         batch.cite("statistic", (*row, precision, publisher.id if publisher else None, rng.random() < 0.1), excerpt)
         batch.link("statistic", "countries", statistic_id, [country_id])
         batch.link("statistic", "topics", statistic_id, self.topic_ids(1))
+
+
+class SourceBuilder(Happenings, Measures):
+    """Builds one source and everything cited from it, given ids and counts by the generator: a
+    recipe per cited record type, named as its declaration (policy.records), then the source's text."""
 
     def finish(self, batch):
         """The source itself: a headline, then the excerpts in a shuffled order with some filler."""

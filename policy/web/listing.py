@@ -7,17 +7,15 @@ parameters are the API's 400, with its messages, on the page. Empty form fields 
 every one) are dropped by a redirect, so addresses stay short and shareable.
 """
 
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
-import django_filters
 from django.http import Http404, QueryDict
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
 from .. import facets
-from ..api.filtering import StrictFilterBackend, reject_unknown_parameters
-from ..api.pagination import PageNumberPagination, Rows, count_key
+from ..querying.pagination import NumberedPages, Rows, count_key
+from ..querying.parameters import repeatable_filters, strictly_filtered
 from . import columns as table
 from .filter_form import controls
 
@@ -56,10 +54,17 @@ def relative(url):
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
-def repeatable(filterset_class):
-    """The parameters that may be given more than once (each value an alternative: OR)."""
-    filters = filterset_class.base_filters
-    return {name for name, f in filters.items() if isinstance(f, django_filters.MultipleChoiceFilter)}
+def sort_headers(columns, current, query):
+    """The columns' headings; a sortable one links to its order (`query` with it), reversed if `current`."""
+    headers = []
+    for column in columns:
+        sort = None
+        if column.sort:
+            state = "ascending" if current == column.sort else "descending" if current == f"-{column.sort}" else None
+            target = f"-{column.sort}" if state == "ascending" else column.sort
+            sort = {"href": "?" + encoded(query, ordering=target), "state": state}
+        headers.append({"label": column.label, "sort": sort})
+    return headers
 
 
 class ListPage:
@@ -78,17 +83,14 @@ class ListPage:
 
     def filtered(self):
         # The web's own parameters only (the API's `format`, `fields`, `page_size` are not the page's).
-        filters = self.filterset_class.base_filters
-        reject_unknown_parameters(self.request, {*filters, *PAGE_PARAMETERS}, repeatable(self.filterset_class))
-        view = SimpleNamespace(filterset_class=self.filterset_class, extra_query_parameters=PAGE_PARAMETERS)
         queryset = self.resource.model.objects.order_by(self.resource.key)
-        return StrictFilterBackend().filter_queryset(self.request, queryset, view)
+        return strictly_filtered(self.request, queryset, self.filterset_class, known=PAGE_PARAMETERS)
 
     def context(self):
         try:
             queryset = self.filtered()
-            paginator = PageNumberPagination()
-            rows = paginator.paginate_queryset(
+            pages = NumberedPages()
+            rows = pages.paginate_queryset(
                 Rows(queryset, table.value_columns(self.columns, self.resource)), self.request
             )
         except ValidationError as error:
@@ -96,17 +98,14 @@ class ListPage:
             return self.base_context() | {"status": 400}
         except NotFound as missing:  # a page past the last, as in the API
             raise Http404(str(missing.detail)) from None
+        count, number, following, previous = pages.links()
         return self.base_context() | {
             "status": 200,
             "rows": table.table_rows(self.resource, self.columns, rows),
-            "count": paginator.page.paginator.count if paginator.cursor_page is None else paginator.cursor_page.count,
-            "page_number": paginator.page.number if paginator.cursor_page is None else None,
-            "next": relative(
-                paginator.get_next_link() if paginator.cursor_page is None else paginator.cursor_page.next
-            ),
-            "previous": relative(
-                paginator.get_previous_link() if paginator.cursor_page is None else paginator.cursor_page.previous
-            ),
+            "count": count,
+            "page_number": number,
+            "next": relative(following),
+            "previous": relative(previous),
             **self.facets(queryset),
         }
 
@@ -119,7 +118,7 @@ class ListPage:
             "errors": [
                 {"name": name, "messages": [str(m) for m in messages]} for name, messages in self.errors.items()
             ],
-            "headers": self.headers(),
+            "headers": sort_headers(self.columns, self.query.get("ordering", ""), self.filter_query()),
             "json_url": self.api_link(self.query, facets=",".join(self.resource.type.facets) or None),
             "csv_url": self.api_link(self.filter_query(), format="csv"),
         }
@@ -127,21 +126,6 @@ class ListPage:
     def api_link(self, query, **extra):
         params = encoded(query, **{name: value for name, value in extra.items() if value})
         return f"{self.resource.api_url()}?{params}" if params else self.resource.api_url()
-
-    def headers(self):
-        """The columns' headings; a sortable one links to its order, reversed if already chosen."""
-        current = self.query.get("ordering", "")
-        headers = []
-        for column in self.columns:
-            sort = None
-            if column.sort:
-                state = (
-                    "ascending" if current == column.sort else "descending" if current == f"-{column.sort}" else None
-                )
-                target = f"-{column.sort}" if state == "ascending" else column.sort
-                sort = {"href": "?" + encoded(self.filter_query(), ordering=target), "state": state}
-            headers.append({"label": column.label, "sort": sort})
-        return headers
 
     def facets(self, queryset):
         """Each declared facet's entries, each linking to the list with its filter set (or removed),
@@ -170,7 +154,7 @@ class ListPage:
             chosen = self.query.getlist(name)
             if active:
                 change[name] = [v for v in chosen if v != str(value)] or None
-            elif name in repeatable(self.filterset_class):
+            elif name in repeatable_filters(self.filterset_class):
                 change[name] = [*chosen, str(value)]
             else:
                 change[name] = str(value)

@@ -15,10 +15,9 @@ from django.urls import reverse
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 
-from ..api.filtering import reject_unknown_parameters, repeatable_fields
-from ..api.pagination import PageNumberPagination
-from ..api.timeline import TYPES, MergedTimeline, TimelineQuery, TypePart
 from ..models import Country, Topic
+from ..querying.pagination import NumberedPages
+from ..querying.timeline import TYPES, requested_timeline
 from .filter_form import Control
 from .formatting import date_with_precision, month_label
 from .listing import encoded, has_empty_values, relative, without_empty
@@ -26,7 +25,6 @@ from .resources import BY_MODEL, RESOURCES
 from .throttling import refused_as_expensive
 
 PAGE_SIZE = 100
-PARAMETERS = {"page", *TimelineQuery.base_fields}
 
 
 def one_month(query):
@@ -141,29 +139,23 @@ def timeline_page(request):
     drf_request, raw = Request(request), request.GET
     context = {"resources": RESOURCES, "api_url": reverse("timeline") + (f"?{raw.urlencode()}" if raw else "")}
     try:
-        reject_unknown_parameters(drf_request, PARAMETERS, repeatable_fields(TimelineQuery.base_fields))
-        form = TimelineQuery(raw)
-        if not form.is_valid():
-            raise ValidationError(form.errors)
-        query = form.cleaned_data
-        chosen = query["type"] or list(TYPES)
-        merged = MergedTimeline([TypePart(name, query) for name in chosen], descending=query["ordering"] == "-date")
-        paginator = PageNumberPagination()
-        paginator.page_size = PAGE_SIZE
-        rows = paginator.paginate_queryset(merged, drf_request)
+        merged, query = requested_timeline(drf_request, {"page"})
+        pages = NumberedPages(PAGE_SIZE)
+        rows = pages.paginate_queryset(merged, drf_request)
     except NotFound as missing:  # a page past the last, as in the API
         raise Http404(str(missing.detail)) from None
     except ValidationError as error:
         errors = error.detail
         context |= {"errors": [{"name": n, "messages": [str(m) for m in ms]} for n, ms in errors.items()]}
         return render(request, "policy/web/timeline.html", context | {"controls": controls(raw, errors)}, status=400)
+    count, number, following, previous = pages.links()
     context |= {
         "controls": controls(raw, {}),
         "months": entries(rows),
-        "count": paginator.page.paginator.count,
-        "page_number": paginator.page.number,
-        "next": relative(paginator.get_next_link()),
-        "previous": relative(paginator.get_previous_link()),
+        "count": count,
+        "page_number": number,
+        "next": relative(following),
+        "previous": relative(previous),
         "month_links": month_links(query, raw),
         "filtered": bool(raw),
     }

@@ -1,6 +1,6 @@
 """Pagination: page numbers by default, keyset cursors on request, and counts that stay cheap.
 
-Every list answers `{"count", "next", "previous", "results"}`.
+Every list answers `{"count", "next", "previous", "results"}` (policy.api.paginator); the pages show the same.
 
 - **Pages** (`page`, `page_size`: default 50, max 1000; a malformed value is a 400). A page's
   rows are found first as primary keys — the filters, the ordering and OFFSET/LIMIT over the
@@ -11,8 +11,8 @@ Every list answers `{"count", "next", "previous", "results"}`.
   `page_size + 1` rows, and the extra row says whether a next page exists. A cached count that
   missed a write (another process's, or one that bypassed Django) is only a stale number, and
   not even that where the rows prove it wrong (the last page knows exactly how many there are).
-- **Cursors** (`cursor=`, empty for the first page): keyset pagination (policy.api.cursors). `next`/`previous` carry
-  an opaque cursor holding the boundary row's ordering values, so page 10,000 costs what page
+- **Cursors** (`cursor=`, empty for the first page): keyset pagination (policy.querying.cursors).
+  `next`/`previous` carry an opaque cursor holding the boundary row's ordering values, so page 10,000 costs what page
   1 costs (OFFSET must walk every row it skips). Works with any `ordering=`; a search is then
   ordered by that ordering or the default one rather than by rank.
 - **Depth**: a page that would skip more than settings.MAX_PAGE_OFFSET rows is a 400 saying how
@@ -26,14 +26,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
-from rest_framework import pagination
+from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
 from .cursors import CursorPage, continuing_link
-from .filtering import COMMON_PARAMETERS
+from .parameters import COMMON_PARAMETERS
 
 # Parameters that never change which records a list counts.
 UNCOUNTED = COMMON_PARAMETERS | {"facets"}
@@ -80,50 +81,62 @@ class Rows:
         return list(rows.order_by(*self.ordering()).values(*self.columns))
 
 
-CURSOR_PARAMETER = {
-    "name": "cursor",
-    "required": False,
-    "in": "query",
-    "description": "Keyset pagination: empty for the first page, then the cursor of a `next`/`previous` "
-    "link. Pages cost the same at any depth. Not with `page`.",
-    "schema": {"type": "string"},
-}
+def requested_size(request, default, maximum):
+    """The request's `page_size`: a whole number from 1 (a 400 otherwise), capped at `maximum` as DRF
+    does rather than refused."""
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return default
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise ValidationError({"page_size": [f"“{raw}” is not a whole number."]})
+    size = int(raw)
+    if size < 1:
+        raise ValidationError({"page_size": ["Must be at least 1."]})
+    return min(size, maximum)
 
 
-class PageNumberPagination(pagination.PageNumberPagination):
+def requested_number(request, queryset, size):
+    """The request's `page`: a whole number from 1, or `last` (a 400 otherwise)."""
+    raw = request.query_params.get("page")
+    if raw is None:
+        return 1
+    if raw == "last":
+        # Counted afresh: a stale cached count would name the wrong page.
+        count = getattr(queryset, "exact_count", queryset.count)()
+        return max(1, math.ceil(count / size))
+    if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
+        raise ValidationError({"page": [f"“{raw}” is not a page number (a whole number from 1)."]})
+    return int(raw)
+
+
+class NumberedPages:
+    """One request's page of a list: numbered (`page`, `page_size`), or a keyset page (`cursor=`) of
+    Rows. What the API's paginator (policy.api.paginator) and the pages (policy.web) both read."""
+
+    page_query_param = "page"
     page_size_query_param = "page_size"
+    cursor_query_param = "cursor"
     max_page_size = 1000
-    page_query_description = (
-        "A page number from 1, or `last`. A page that would skip more than 10,000 rows (MAX_PAGE_OFFSET) "
-        "is a 400 saying how to reach it: on a list, `cursor=`."
-    )
-    cursor_query_param = CURSOR_PARAMETER["name"]
+    invalid_page_message = _("Invalid page.")  # DRF's words
+
+    def __init__(self, page_size=None):
+        self.page_size = page_size or api_settings.PAGE_SIZE
+        self.page = self.cursor_page = None
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not WHOLE_NUMBER.fullmatch(raw):
-            raise ValidationError({self.page_size_query_param: [f"“{raw}” is not a whole number."]})
-        size = int(raw)
-        if size < 1:
-            raise ValidationError({self.page_size_query_param: ["Must be at least 1."]})
-        # Larger than the maximum is capped, as DRF does, rather than refused.
-        return min(size, self.max_page_size)
+        return requested_size(request, self.page_size, self.max_page_size)
 
-    def paginate_queryset(self, queryset, request, view=None):
-        self.cursor_page = None
+    def paginate_queryset(self, queryset, request):
+        self.request = request
         if hasattr(queryset, "count_key"):
             queryset.count_key = count_key(request)
         if self.cursor_query_param in request.query_params and isinstance(queryset, Rows):
             if self.page_query_param in request.query_params:
                 raise ValidationError({self.cursor_query_param: ["Use either page or cursor, not both."]})
-            self.request = request
             self.cursor_page = CursorPage(queryset, request, self)
             return self.cursor_page.rows
-        self.request = request
         size = self.get_page_size(request)
-        number = self.get_page_number(request, queryset, size)
+        number = requested_number(request, queryset, size)
         offset = (number - 1) * size
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
@@ -135,15 +148,24 @@ class PageNumberPagination(pagination.PageNumberPagination):
         paginator = Paginator([], size)
         paginator.count = reconciled(queryset.count(), offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset
-        self.display_page_controls = self.template is not None and (more or number > 1)
         return rows
 
     def get_next_link(self):
+        if not self.page.has_next():
+            return None
         # The page after the deepest numbered one goes on by cursor: a `next` link is never refused.
         beyond = self.page.number * self.page.paginator.per_page > settings.MAX_PAGE_OFFSET
-        if beyond and self.page.has_next() and isinstance(self.rows, Rows):
+        if beyond and isinstance(self.rows, Rows):
             return continuing_link(self.rows, self.request, self.page.object_list[-1][ROW_ID])
-        return super().get_next_link()
+        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.page.number + 1)
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        url, number = self.request.build_absolute_uri(), self.page.number - 1
+        if number == 1:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, number)
 
     def refuse_deep_page(self, queryset, offset):
         """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
@@ -154,28 +176,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
         message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
         raise ValidationError({self.page_query_param: [message]})
 
-    def get_page_number(self, request, queryset, size):
-        raw = request.query_params.get(self.page_query_param)
-        if raw is None:
-            return 1
-        if raw in self.last_page_strings:
-            # Counted afresh: a stale cached count would name the wrong page.
-            count = getattr(queryset, "exact_count", queryset.count)()
-            return max(1, math.ceil(count / size))
-        if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
-            raise ValidationError({self.page_query_param: [f"“{raw}” is not a page number (a whole number from 1)."]})
-        return int(raw)
-
-    def get_paginated_response(self, data):
-        if self.cursor_page is None:
-            return super().get_paginated_response(data)
-        page = self.cursor_page
-        return Response({"count": page.count, "next": page.next, "previous": page.previous, "results": data})
-
-    def get_schema_operation_parameters(self, view):
-        if getattr(view, "action", None) != "list":  # history and the timeline page by number only
-            return super().get_schema_operation_parameters(view)
-        return [*super().get_schema_operation_parameters(view), CURSOR_PARAMETER]
+    def links(self):
+        """(count, page number or None, next link, previous link), for a numbered or a keyset page alike."""
+        if self.cursor_page is not None:
+            return self.cursor_page.count, None, self.cursor_page.next, self.cursor_page.previous
+        return self.page.paginator.count, self.page.number, self.get_next_link(), self.get_previous_link()
 
 
 def reconciled(count, offset, rows, more):

@@ -1,6 +1,6 @@
 """Keyset pages (`cursor=`): rows after (or before) the boundary row a cursor names, so page 10,000
 costs what page 1 costs. Cursors are opaque to clients: base64 of the direction, the ordering they
-belong to and the boundary row's ordering values (policy.api.pagination serves them)."""
+belong to and the boundary row's ordering values (policy.querying.pagination serves them)."""
 
 import base64
 import binascii
@@ -75,27 +75,12 @@ class CursorPage:
             return [Q()]
         (name, desc), rest = spec[0], spec[1:]
         value, nulls_after = boundary[0], self.nulls_largest != desc
-        ties = self.beyond(rest, boundary[1:]) if rest else Q(pk__in=[])
+        ties = beyond(rest, boundary[1:], self.nulls_largest) if rest else Q(pk__in=[])
         if value is None:
             nulls = Q(**{f"{name}__isnull": True}) & ties
             return [nulls] if nulls_after else [nulls, Q(**{f"{name}__isnull": False})]
         values = Q(**{f"{name}__{'lte' if desc else 'gte'}": value}) & ~(Q(**{name: value}) & ~ties)
         return [values, Q(**{f"{name}__isnull": True})] if nulls_after else [values]
-
-    def beyond(self, spec, boundary):
-        """Rows strictly past `boundary` in `spec` order, NULLs placed where the database sorts them."""
-        (name, desc), *rest = spec
-        value = boundary[0]
-        nulls_after = self.nulls_largest != desc
-        if value is None:
-            past = Q(pk__in=[]) if nulls_after else Q(**{f"{name}__isnull": False})
-            equal = Q(**{f"{name}__isnull": True})
-        else:
-            past = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
-            if nulls_after:
-                past |= Q(**{f"{name}__isnull": True})
-            equal = Q(**{name: value})
-        return past | (equal & self.beyond(rest, boundary[1:])) if rest else past
 
     def link(self, direction, row):
         return cursor_link(self.request, self.signature, direction, [row[name] for name, _ in self.spec])
@@ -118,6 +103,22 @@ class CursorPage:
             return direction, [None if v is None else boundary(f, v) for f, v in zip(fields, values, strict=True)]
         except Exception:  # a tampered value of the wrong type, or out of range
             raise invalid from None
+
+
+def beyond(spec, boundary, nulls_largest):
+    """Rows strictly past `boundary` in `spec` order, NULLs placed where the database sorts them."""
+    (name, desc), *rest = spec
+    value = boundary[0]
+    nulls_after = nulls_largest != desc
+    if value is None:
+        past = Q(pk__in=[]) if nulls_after else Q(**{f"{name}__isnull": False})
+        equal = Q(**{f"{name}__isnull": True})
+    else:
+        past = Q(**{f"{name}__{'lt' if desc else 'gt'}": value})
+        if nulls_after:
+            past |= Q(**{f"{name}__isnull": True})
+        equal = Q(**{name: value})
+    return past | (equal & beyond(rest, boundary[1:], nulls_largest)) if rest else past
 
 
 def boundary(field, value):

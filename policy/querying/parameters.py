@@ -1,0 +1,56 @@
+"""Strict parameters: one the endpoint does not know is a 400, never silently ignored; so is a
+single-valued one given twice (`page=1&page=2`), which would otherwise silently mean the last."""
+
+import django_filters
+from django import forms
+from django_filters.utils import translate_validation
+from rest_framework.exceptions import ValidationError
+
+# Parameters that choose a page, and those that choose a representation. Every list understands them
+# besides its FilterSet's filters, and none of them changes which records a list counts (pagination).
+PAGE_PARAMETERS = frozenset({"page", "page_size", "cursor"})
+REPRESENTATION_PARAMETERS = frozenset({"format", "fields", "omit"})
+COMMON_PARAMETERS = PAGE_PARAMETERS | REPRESENTATION_PARAMETERS
+# What a detail understands: its representation, and the moment to read it at.
+DETAIL_PARAMETERS = REPRESENTATION_PARAMETERS | {"as_of"}
+
+
+def reject_unknown_parameters(request, known, repeatable=()):
+    """A 400 naming each parameter not in `known`, and each one given twice but not `repeatable`."""
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        message = f"Unknown query parameter. This endpoint accepts: {', '.join(sorted(known))}."
+        raise ValidationError({name: [message] for name in unknown})
+    repeated = sorted(
+        name for name, values in request.query_params.lists() if len(values) > 1 and name not in repeatable
+    )
+    if repeated:
+        raise ValidationError({name: ["Given more than once; this parameter takes one value."] for name in repeated})
+
+
+def repeatable_fields(form_fields):
+    """The names of a form's fields that take several values (repeat = OR)."""
+    return {
+        name
+        for name, field in form_fields.items()
+        if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
+    }
+
+
+def repeatable_filters(filterset_class):
+    """The names of a FilterSet's filters that take several values (repeat = OR)."""
+    filters = filterset_class.base_filters if filterset_class is not None else {}
+    return {name for name, filter_ in filters.items() if isinstance(filter_, django_filters.MultipleChoiceFilter)}
+
+
+def strictly_filtered(request, queryset, filterset_class, known=COMMON_PARAMETERS):
+    """`queryset` filtered by `filterset_class` from the request's query: a 400 for a parameter neither
+    a filter nor `known`, for a repeated single-valued one, and for a malformed value (the form's message)."""
+    filters = set(filterset_class.base_filters) if filterset_class is not None else set()
+    reject_unknown_parameters(request, set(known) | filters, repeatable_filters(filterset_class))
+    if not set(request.query_params) & filters:
+        return queryset  # nothing to filter by: skip building the FilterSet and its form
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset.qs
