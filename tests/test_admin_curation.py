@@ -142,3 +142,17 @@ def test_a_repeated_alias_is_refused(admin_client):
     assert response.context["adminform"].form.errors["aliases"] == ["Each alias once: amlo is repeated."]
     actor.refresh_from_db()
     assert actor.aliases == before
+
+
+@pytest.mark.parametrize(
+    "query", ["source=x", "source=999999", "speaker=abc", "event=1.5", "source=", "topics=1,x", "start=x&end=y"]
+)
+def test_an_add_form_given_a_record_that_does_not_exist_starts_without_it(client, db, query):
+    """A link to the add form naming no real record (`?source=x`, a typo, a deleted one): the form
+    opens without that value; Django's autocomplete widget had answered 500."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("boss", "boss@example.org", "pw"))
+    response = client.get(f"/admin/policy/statement/add/?{query}")
+    assert response.status_code == 200
+    assert b'name="source"' in response.content

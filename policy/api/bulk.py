@@ -62,9 +62,8 @@ class BulkWrites:
         if not items:
             raise ValidationError({"non_field_errors": ["The list is empty: send at least one item."]})
         if len(items) > MAX_BULK_ITEMS:
-            raise ValidationError(
-                {"non_field_errors": [f"At most {MAX_BULK_ITEMS} items per request; this one has {len(items)}."]}
-            )
+            message = f"At most {MAX_BULK_ITEMS} items per request; this one has {len(items)}."
+            raise ValidationError({"non_field_errors": [message]})
         return items
 
     def bulk_target(self, item, seen):

@@ -67,6 +67,22 @@ def sort_headers(columns, current, query):
     return headers
 
 
+def facet_change(query, filterset_class, params, active):
+    """What a facet entry's link does to `query`: a value already chosen is removed (the others of its
+    parameter stay); a new value of a repeatable filter joins the chosen ones (repeat = OR, as
+    in the API); a year's date range replaces the range chosen."""
+    change = {}
+    for name, value in params.items():
+        chosen = query.getlist(name)
+        if active:
+            change[name] = [v for v in chosen if v != str(value)] or None
+        elif name in repeatable_filters(filterset_class):
+            change[name] = [*chosen, str(value)]
+        else:
+            change[name] = str(value)
+    return change
+
+
 class ListPage:
     """One page of a resource's list: filters applied (or the API's 400), rows, facets, links."""
 
@@ -139,23 +155,9 @@ class ListPage:
                 value = entry[facet.key]
                 params = facet.filter_params(value)
                 active = all(str(v) in self.query.getlist(k) for k, v in params.items())
-                href = "?" + encoded(self.filter_query(), **self.change(params, active))
+                change = facet_change(self.query, self.filterset_class, params, active)
+                href = "?" + encoded(self.filter_query(), **change)
                 entry.update(value=value, active=active, href=href)
             if entries:
                 shown.append({"name": name, "label": name.replace("_", " ").capitalize(), "entries": entries})
         return {"facets": shown, "facets_stale": not current}
-
-    def change(self, params, active):
-        """What an entry's link does to the query: a value already chosen is removed (the others of its
-        parameter stay); a new value of a repeatable filter joins the chosen ones (repeat = OR, as
-        in the API); a year's date range replaces the range chosen."""
-        change = {}
-        for name, value in params.items():
-            chosen = self.query.getlist(name)
-            if active:
-                change[name] = [v for v in chosen if v != str(value)] or None
-            elif name in repeatable_filters(self.filterset_class):
-                change[name] = [*chosen, str(value)]
-            else:
-                change[name] = str(value)
-        return change
