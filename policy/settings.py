@@ -134,6 +134,10 @@ SERVER_STATE_DIR = os.path.join(
 CACHES = caches(SERVER_STATE_DIR)
 # How long a list's `count` may be reused; any committed write through Django retires it sooner.
 COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
+# A list counts its matches up to COUNT_LIMIT and stops there: beyond, `count` is COUNT_LIMIT and the
+# page adds `"count_is_exact": false` (issue #18; policy.api.pagination), as `/api/v1/search/` does
+# at the same 1,000. Counting a million rows costs what reading them costs, on every new filter.
+COUNT_LIMIT = env_count("COUNT_LIMIT", 1_000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

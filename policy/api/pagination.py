@@ -7,7 +7,11 @@ Every list answers `{"count", "next", "previous", "results"}`.
   record's own table and indexes — and only then read with the related columns their
   representation needs, so the joins touch 50 rows, not every row skipped or ranked.
 - **Counts** come from policy.cache.cached_count: taken over the filtered table alone (no
-  joins) and reused until the data changes. A page never depends on its count: it reads
+  joins) and reused until the data changes. A list counts its matches up to settings.COUNT_LIMIT
+  and stops there (issue #18: a new search or filter would otherwise count a million rows on
+  its first request): beyond it `count` is COUNT_LIMIT and the response adds
+  `"count_is_exact": false` (there are more; the last page, and `page=last`, know exactly how
+  many). A page never depends on its count: it reads
   `page_size + 1` rows, and the extra row says whether a next page exists. A cached count that
   missed a write (another process's, or one that bypassed Django) is only a stale number, and
   not even that where the rows prove it wrong (the last page knows exactly how many there are).
@@ -30,6 +34,7 @@ from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
+from .. import search
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
 from .cursors import CursorPage, continuing_link
@@ -64,8 +69,18 @@ class Rows:
     def __init__(self, queryset, columns):
         self.queryset, self.columns = queryset, columns
 
-    def count(self):
-        return cached_count(self.queryset, key=self.count_key)
+    def counted(self):
+        """(count, exact): the matches counted up to settings.COUNT_LIMIT; beyond it (COUNT_LIMIT, False)."""
+        limit = settings.COUNT_LIMIT
+        known = search.more_than(self.queryset)  # a search alone, whose index already counted past the limit
+        if known is not None and known >= limit:
+            return limit, False
+        key = f"{self.count_key}&count-limit={limit}" if self.count_key else None
+        found = cached_count(unordered_keys(self.queryset)[: limit + 1], key=key)
+        return (found, True) if found <= limit else (limit, False)
+
+    def has_row_at(self, offset):
+        return bool(unordered_keys(self.queryset)[offset : offset + 1])
 
     def exact_count(self):
         return self.queryset.count()
@@ -78,6 +93,14 @@ class Rows:
         page_keys = self.queryset.values("pk")[window]
         rows = self.queryset.model._default_manager.using(self.queryset.db).filter(pk__in=page_keys)
         return list(rows.order_by(*self.ordering()).values(*self.columns))
+
+
+def unordered_keys(queryset):
+    """The primary keys of `queryset` in no order, not even the model's default: what a bounded count
+    reads (`SELECT COUNT(*) FROM (SELECT id … LIMIT n)`), in whichever order the database finds them."""
+    keys = queryset.order_by().values("pk")
+    keys.query.default_ordering = False
+    return keys
 
 
 CURSOR_PARAMETER = {
@@ -133,7 +156,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if not rows and number > 1:
             raise NotFound(self.invalid_page_message)
         paginator = Paginator([], size)
-        paginator.count = reconciled(queryset.count(), offset, rows, more)
+        count, exact = queryset.counted() if isinstance(queryset, Rows) else (queryset.count(), True)
+        paginator.count, self.count_is_exact = reconciled(count, exact, offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset
         self.display_page_controls = self.template is not None and (more or number > 1)
         return rows
@@ -148,7 +172,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def refuse_deep_page(self, queryset, offset):
         """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
         (or the 404 of a page past the end; the count may be cached, and decides only which refusal)."""
-        if offset > MAX_OFFSET or offset >= queryset.count():
+        past_the_end = not queryset.has_row_at(offset) if isinstance(queryset, Rows) else offset >= queryset.count()
+        if offset > MAX_OFFSET or past_the_end:
             raise NotFound(self.invalid_page_message)
         advice = getattr(queryset, "deep_page_advice", "narrow the filters")
         message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
@@ -168,9 +193,32 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_paginated_response(self, data):
         if self.cursor_page is None:
-            return super().get_paginated_response(data)
-        page = self.cursor_page
-        return Response({"count": page.count, "next": page.next, "previous": page.previous, "results": data})
+            count, exact = self.page.paginator.count, self.count_is_exact
+            links = self.get_next_link(), self.get_previous_link()
+        else:
+            page = self.cursor_page
+            count, exact, links = page.count, page.count_is_exact, (page.next, page.previous)
+        bound = {} if exact else {"count_is_exact": False}  # only then: the envelope stays DESIGN.md's
+        return Response({"count": count, **bound, "next": links[0], "previous": links[1], "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        described = super().get_paginated_response_schema(schema)
+        properties = described["properties"]
+        properties["count"]["description"] = (
+            f"How many records the list holds, counted up to {settings.COUNT_LIMIT:,} (COUNT_LIMIT); "
+            "beyond, this limit, and `count_is_exact` is false."
+        )
+        described["properties"] = {
+            "count": properties.pop("count"),
+            "count_is_exact": {
+                "type": "boolean",
+                "enum": [False],
+                "description": "Present, and false, only when there are more records than `count`: counting "
+                "stopped at COUNT_LIMIT. The last page's `count` is always exact.",
+            },
+            **properties,
+        }
+        return described
 
     def get_schema_operation_parameters(self, view):
         if getattr(view, "action", None) != "list":  # history and the timeline page by number only
@@ -178,12 +226,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return [*super().get_schema_operation_parameters(view), CURSOR_PARAMETER]
 
 
-def reconciled(count, offset, rows, more):
-    """A (perhaps cached, perhaps stale) count made consistent with the rows just read."""
+def reconciled(count, exact, offset, rows, more):
+    """A (perhaps cached, perhaps stale, perhaps bounded) count made consistent with the rows just
+    read, and whether it is exact."""
     seen = offset + len(rows)
     if not more:
-        return seen  # the last page: exactly this many
-    return max(count, seen + 1)
+        return seen, True  # the last page: exactly this many
+    return max(count, seen + 1), exact
 
 
 class Page(DjangoPage):

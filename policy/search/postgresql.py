@@ -156,6 +156,23 @@ def matching(model, search_fields, value, query, connection):
     return condition
 
 
+def indexed_matches_beyond(connection, model, own_fields, value, limit):
+    """Does the stored full-text document alone match more than `limit` records? Counted up to
+    `limit + 1` in the GIN index's cheap test (`@@`, no substring recheck). The document's matches
+    are a part of the search's, so the search has at least as many."""
+    query = tsquery(value)
+    if query is None or not own_fields or model._meta.model_name not in STORED_DOCUMENTS:
+        return False
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {DOCUMENT_COLUMN} @@ "
+            f"to_tsquery('{CONFIG}'::regconfig, {UNACCENT}(%s)) LIMIT %s) matches",
+            [query, limit + 1],
+        )
+        return cursor.fetchone()[0] > limit
+
+
 def search(queryset, search_fields, value, ranked):
     query = text_query(value)
     connection = connections[queryset.db]

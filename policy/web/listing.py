@@ -95,6 +95,9 @@ class ListPage:
             "status": 200,
             "rows": table.table_rows(self.resource, self.columns, rows),
             "count": paginator.page.paginator.count if paginator.cursor_page is None else paginator.cursor_page.count,
+            "count_is_exact": paginator.count_is_exact
+            if paginator.cursor_page is None
+            else paginator.cursor_page.count_is_exact,
             "page_number": paginator.page.number if paginator.cursor_page is None else None,
             "next": relative(
                 paginator.get_next_link() if paginator.cursor_page is None else paginator.cursor_page.next
