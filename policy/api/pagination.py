@@ -7,7 +7,8 @@ Every list answers `{"count", "next", "previous", "results"}`.
   record's own table and indexes — and only then read with the related columns their
   representation needs, so the joins touch 50 rows, not every row skipped or ranked.
 - **Counts** come from policy.cache.cached_count: taken over the filtered table alone (no
-  joins) and reused until the data changes. A list counts its matches up to settings.COUNT_LIMIT
+  joins) and reused until the data changes. A list of a growing table (policy.records:
+  `stored_search`; not countries, topics or actors) counts its matches up to settings.COUNT_LIMIT
   and stops there (issue #18: a new search or filter would otherwise count a million rows on
   its first request): beyond it `count` is COUNT_LIMIT and the response adds
   `"count_is_exact": false` (there are more; the last page, and `page=last`, know exactly how
@@ -37,6 +38,7 @@ from rest_framework.response import Response
 from .. import search
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
+from ..records import BY_MODEL
 from .cursors import CursorPage, continuing_link
 from .filtering import COMMON_PARAMETERS
 
@@ -70,7 +72,11 @@ class Rows:
         self.queryset, self.columns = queryset, columns
 
     def counted(self):
-        """(count, exact): the matches counted up to settings.COUNT_LIMIT; beyond it (COUNT_LIMIT, False)."""
+        """(count, exact): the matches of a growing table counted up to settings.COUNT_LIMIT; beyond
+        it (COUNT_LIMIT, False). The small tables (thousands of rows at most) are counted exactly."""
+        record_type = BY_MODEL.get(self.queryset.model)
+        if record_type is None or not record_type.stored_search:  # a small table (countries, topics, actors)
+            return cached_count(self.queryset, key=self.count_key), True
         limit = settings.COUNT_LIMIT
         known = search.more_than(self.queryset)  # a search alone, whose index already counted past the limit
         if known is not None and known >= limit:
@@ -202,27 +208,28 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return Response({"count": count, **bound, "next": links[0], "previous": links[1], "results": data})
 
     def get_paginated_response_schema(self, schema):
-        described = super().get_paginated_response_schema(schema)
-        properties = described["properties"]
-        properties["count"]["description"] = (
-            f"How many records the list holds, counted up to {settings.COUNT_LIMIT:,} (COUNT_LIMIT); "
-            "beyond, this limit, and `count_is_exact` is false."
-        )
-        described["properties"] = {
-            "count": properties.pop("count"),
-            "count_is_exact": {
-                "type": "boolean",
-                "description": "Present, and false, only when there are more records than `count`: counting "
-                "stopped at COUNT_LIMIT. The last page's `count` is always exact.",
-            },
-            **properties,
-        }
-        return described
+        return with_count_bound(super().get_paginated_response_schema(schema))
 
     def get_schema_operation_parameters(self, view):
         if getattr(view, "action", None) != "list":  # history and the timeline page by number only
             return super().get_schema_operation_parameters(view)
         return [*super().get_schema_operation_parameters(view), CURSOR_PARAMETER]
+
+
+def with_count_bound(described):
+    """The paginated response's schema, with the count's bound documented (`count_is_exact`)."""
+    properties = described["properties"]
+    properties["count"]["description"] = (
+        f"How many records the list holds, counted up to {settings.COUNT_LIMIT:,} (COUNT_LIMIT) on the growing "
+        "record types; beyond, this limit, and `count_is_exact` is false."
+    )
+    count_is_exact = {
+        "type": "boolean",
+        "description": "Present, and false, only when there are more records than `count`: counting stopped at "
+        "COUNT_LIMIT. The last page's `count` is always exact.",
+    }
+    described["properties"] = {"count": properties.pop("count"), "count_is_exact": count_is_exact, **properties}
+    return described
 
 
 def reconciled(count, exact, offset, rows, more):

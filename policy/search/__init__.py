@@ -15,7 +15,7 @@ from django.db import connections
 from django.db.models import Value
 
 from .fields import split_fields
-from .postgresql import STORED_DOCUMENTS, indexed_matches_beyond, search, tsquery
+from .postgresql import STORED_DOCUMENTS, search, tsquery
 from .sqlite import (
     FREQUENT,
     FTS_TRIGGERS,
@@ -54,18 +54,15 @@ def find(queryset, search_fields, value, ranked):
     """The records of `queryset` whose search fields contain `value`, by the database's engine:
     full text and trigrams on PostgreSQL (ranked first when `ranked`), FTS5 or LIKE elsewhere.
 
-    A search whose own index holds more than settings.COUNT_LIMIT matches says so on the queryset
-    (`more_than`): a list whose only filter it is need not count them (policy.api.pagination), and
-    on PostgreSQL it is not ranked — ranking means reading every match (a second for a word in 4% of
-    a million statements) — but keeps the list's order."""
-    connection = connections[queryset.db]
+    On SQLite, a search whose FTS5 index holds more than settings.COUNT_LIMIT matches (counted
+    there anyway, to choose the page's plan) says so on the queryset (`more_than`): a list whose only
+    filter it is need not count them again (policy.api.pagination). PostgreSQL has no such query to
+    spare (a list costs a fixed number of queries, tests/test_indexes.py): its count is bounded like
+    any other, and a frequent word is still ranked, which reads every match."""
+    if connections[queryset.db].vendor == "postgresql":
+        return search(queryset, search_fields, value, ranked=ranked)
     limit = settings.COUNT_LIMIT
-    own, _ = split_fields(queryset.model, search_fields)
-    if connection.vendor == "postgresql":
-        beyond = indexed_matches_beyond(connection, queryset.model, own, value, limit)
-        found = search(queryset, search_fields, value, ranked=ranked and not beyond)
-    else:
-        found, beyond = substring_search(queryset, search_fields, value, limit)
+    found, beyond = substring_search(queryset, search_fields, value, limit)
     return found.alias(**{MORE_THAN: Value(limit)}) if beyond else found
 
 

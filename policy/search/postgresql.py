@@ -31,7 +31,6 @@ from django.db.models.functions import Cast, Coalesce
 from ..records import TYPES
 from .fields import split_fields
 
-SHORTEST_INDEXED = 3  # characters: pg_trgm's index cannot answer a shorter substring
 CONFIG = "simple"  # no stemming and no stop words: any word of any language matches as written
 UNACCENT = "policy_unaccent"  # migration 0013
 WORD = re.compile(r"[^\W_]+")
@@ -155,26 +154,6 @@ def matching(model, search_fields, value, query, connection):
         else:
             condition |= Q(AnyOf(F(field.attname), Subquery(ids)))
     return condition
-
-
-def indexed_matches_beyond(connection, model, own_fields, value, limit):
-    """Does the stored full-text document alone match more than `limit` records? Counted up to
-    `limit + 1` in the GIN index's cheap test (`@@`, no substring recheck). The document's matches
-    are a part of the search's, so the search has at least as many."""
-    query = tsquery(value)
-    # 1–2 characters (signed-in clients only): no trigram answers them, the search reads every row
-    # whatever is decided here, and its queries stay those of a plain list (as on SQLite).
-    short = len(value.strip()) < SHORTEST_INDEXED
-    if query is None or short or not own_fields or model._meta.model_name not in STORED_DOCUMENTS:
-        return False
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {DOCUMENT_COLUMN} @@ "
-            f"to_tsquery('{CONFIG}'::regconfig, {UNACCENT}(%s)) LIMIT %s) matches",
-            [query, limit + 1],
-        )
-        return cursor.fetchone()[0] > limit
 
 
 def search(queryset, search_fields, value, ranked):
