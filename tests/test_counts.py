@@ -100,7 +100,20 @@ def test_a_frequent_search_with_another_filter_counts_that_list(limited):
     assert body["count"] == expected and "count_is_exact" not in body
 
 
-@sqlite_only  # (PostgreSQL has no query to spare for the index count: its counts are bounded like any)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite never ranks: a search keeps the list's order")
+def test_a_search_matching_more_than_the_limit_keeps_the_lists_order_rather_than_ranking_every_match(limited, settings):
+    body, sql = listed(limited, {"search": "the", "page_size": 50})
+    slugs = [row["slug"] for row in body["results"]]
+    assert body["count_is_exact"] is False and slugs == sorted(slugs)
+    # Counted from the stored document's index first, in the one count query.
+    (count,) = counts(sql)
+    assert count.startswith("SELECT CASE WHEN") and "search_document @@" in count, count
+    settings.COUNT_LIMIT = 1000  # as many matches, but now within the limit: ranked (tests/test_search.py)
+    ranked, _ = listed(limited, {"search": "the", "page_size": 50})
+    assert sorted(row["slug"] for row in ranked["results"]) == slugs != [row["slug"] for row in ranked["results"]]
+
+
+@sqlite_only  # (PostgreSQL's cross-type search counts its types as before, bounded)
 def test_the_cross_type_search_uses_the_indexs_count_too(limited, monkeypatch):
     monkeypatch.setattr("policy.reading.search.COUNT_LIMIT", LIMIT)  # its own limit, 1,000 as the lists'
     with CaptureQueriesContext(connection) as queries:

@@ -82,8 +82,19 @@ class Rows:
         if known is not None and known >= limit:
             return limit, False
         key = f"{self.count_key}&count-limit={limit}" if self.count_key else None
-        found = cached_count(unordered_keys(self.queryset)[: limit + 1], key=key)
+        keys = unordered_keys(self.queryset)[: limit + 1]
+
+        def count():
+            inner, params = keys.query.get_compiler(keys.db).as_sql()
+            found = search.bounded_count(self.queryset, limit, (f"SELECT COUNT(*) FROM ({inner}) keys", params))
+            return keys.count() if found is None else found
+
+        found = cached_count(keys, key=key, count=count)
         return (found, True) if found <= limit else (limit, False)
+
+    def unrank(self):
+        """Keep the list's order rather than a search's rank, which reads every match (PostgreSQL)."""
+        self.queryset = search.unranked(self.queryset)
 
     def has_row_at(self, offset):
         return bool(unordered_keys(self.queryset)[offset : offset + 1])
@@ -156,13 +167,16 @@ class PageNumberPagination(pagination.PageNumberPagination):
         offset = (number - 1) * size
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
+        # Counted first: a search matching more than COUNT_LIMIT records is not ranked (Rows.unrank).
+        count, exact = queryset.counted() if isinstance(queryset, Rows) else (queryset.count(), True)
+        if not exact:
+            queryset.unrank()
         # One row more than the page: whether a next page exists, read from the rows themselves.
         found = list(queryset[offset : offset + size + 1])
         rows, more = found[:size], len(found) > size
         if not rows and number > 1:
             raise NotFound(self.invalid_page_message)
         paginator = Paginator([], size)
-        count, exact = queryset.counted() if isinstance(queryset, Rows) else (queryset.count(), True)
         paginator.count, self.count_is_exact = reconciled(count, exact, offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset
         self.display_page_controls = self.template is not None and (more or number > 1)

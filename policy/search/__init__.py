@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Value
 
+from . import postgresql
 from .fields import split_fields
 from .postgresql import STORED_DOCUMENTS, search, tsquery
 from .sqlite import (
@@ -32,6 +33,7 @@ __all__ = [
     "FTS_TRIGGERS",
     "STORED_DOCUMENTS",
     "TRIGRAM",
+    "bounded_count",
     "find",
     "forget_fts_indexes",
     "fts_indexes",
@@ -42,6 +44,7 @@ __all__ = [
     "split_fields",
     "substring_search",
     "tsquery",
+    "unranked",
 ]
 
 
@@ -73,3 +76,16 @@ def more_than(queryset):
     if MORE_THAN not in query.annotations or len(query.where.children) != 1:
         return None
     return query.annotations[MORE_THAN].value
+
+
+def bounded_count(queryset, limit, counted):
+    """A list's bounded count (`counted`: its SQL and params) answered from its search's index
+    first where the engine can (PostgreSQL: policy.search.postgresql.bounded_count); else None."""
+    if connections[queryset.db].vendor == "postgresql":
+        return postgresql.bounded_count(queryset, limit, counted)
+    return None
+
+
+def unranked(queryset):
+    """`queryset` without its search's rank in front of its ordering (only PostgreSQL ranks)."""
+    return postgresql.unranked(queryset)
