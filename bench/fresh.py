@@ -11,6 +11,7 @@ and the largest per type, and what the responses counted. Figures, not pass/fail
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -139,6 +140,47 @@ def load():
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def serve(database, project):
+    settings = {
+        "GUNICORN_WORKERS": "1",
+        "COUNT_CACHE_SECONDS": "0",
+        "THROTTLE_ANON": "off",
+        "THROTTLE_EXPENSIVE": "off",
+    }
+    return Gunicorn(database, project=project, **settings) if project else Gunicorn(database, **settings)
+
+
+def measure(lists, warmup, servers):
+    """{server name: [summary per request type]}: each URL sent to every server in turn (alternating,
+    so a loaded machine weighs on each alike)."""
+    for server in servers.values():
+        for urls in lists.values():
+            timed(server, urls[:warmup])
+    rows = {name: [] for name in servers}
+    for request, urls in lists.items():
+        found = {name: [] for name in servers}
+        for url in urls[warmup:]:
+            for name, server in servers.items():
+                found[name] += timed(server, [url])
+        for name in servers:
+            rows[name].append(summary(request, found[name]))
+            print(name, json.dumps(rows[name][-1]), flush=True)
+    return rows
+
+
+def table(rows):
+    lines = [
+        "| request | p50 ms | p90 ms | max ms | median count | counts not exact |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {row['request']} | {row['p50_ms']} | {row['p90_ms']} | {row['max_ms']} | "
+        f"{row['median_count']} | {row['counts_not_exact']}/{row['n']} |"
+        for row in rows
+    ]
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default=os.environ.get("DATABASE_URL"), required="DATABASE_URL" not in os.environ)
@@ -146,6 +188,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=5, help="URLs per type sent first, not timed")
     parser.add_argument("--only", action="append", help="only the request types containing this text")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--baseline", nargs=2, metavar=("PROJECT", "DATABASE"), help="also time another checkout")
     parser.add_argument("--json", help="also write the figures here")
     args = parser.parse_args()
     setup(args.database)
@@ -154,24 +197,15 @@ def main():
     print(f"{len(words)} words in 1–10% of the statements (sampled), e.g. {dict(list(words.items())[:5])}")
     lists = url_lists(values, words, args.warmup + args.requests, args.seed)
     lists = {name: urls for name, urls in lists.items() if not args.only or any(o in name for o in args.only)}
-    rows = []
-    with Gunicorn(
-        args.database, GUNICORN_WORKERS="1", COUNT_CACHE_SECONDS="0", THROTTLE_ANON="off", THROTTLE_EXPENSIVE="off"
-    ) as server:
-        for urls in lists.values():
-            timed(server, urls[: args.warmup])
-        before = load()
-        for name, urls in lists.items():
-            rows.append(summary(name, timed(server, urls[args.warmup :])))
-            print(json.dumps(rows[-1]), flush=True)
+    before = load()
+    with contextlib.ExitStack() as stack:
+        servers = {"this": stack.enter_context(serve(args.database, None))}
+        if args.baseline:
+            servers["baseline"] = stack.enter_context(serve(args.baseline[1], args.baseline[0]))
+        rows = measure(lists, args.warmup, servers)
     print(f"load average before {before}, after {load()}")
-    print("| request | p50 ms | p90 ms | max ms | median count | counts not exact |")
-    print("|---|---:|---:|---:|---:|---:|")
-    for row in rows:
-        print(
-            f"| {row['request']} | {row['p50_ms']} | {row['p90_ms']} | {row['max_ms']} | "
-            f"{row['median_count']} | {row['counts_not_exact']}/{row['n']} |"
-        )
+    for name, found in rows.items():
+        print(f"\n{name}\n{table(found)}")
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"database": args.database, "load": [before, load()], "rows": rows}, out, indent=1)
