@@ -13,7 +13,7 @@ this country" from the index alone, and policy.filters probes the existing (stat
 unique index row by row for a related record linked to many rows (policy.filters.COMMON_LINKS).
 
 The names and columns below are frozen copies (policy.records declares the types' dates and
-link arrays; tests/test_record_types.py compares them)."""
+link arrays; tests/test_date_link_indexes.py compares them)."""
 
 from django.db import migrations
 

@@ -59,9 +59,9 @@ def find(queryset, search_fields, value, ranked):
 
     On SQLite, a search whose FTS5 index holds more than settings.COUNT_LIMIT matches (counted
     there anyway, to choose the page's plan) says so on the queryset (`more_than`): a list whose only
-    filter it is need not count them again (policy.api.pagination). PostgreSQL has no such query to
-    spare (a list costs a fixed number of queries, tests/test_indexes.py): its count is bounded like
-    any other, and a frequent word is still ranked, which reads every match."""
+    filter it is need not count them again (policy.api.pagination). On PostgreSQL, which has no query
+    to spare (a list costs a fixed number of queries, tests/test_indexes.py), the list's one count
+    query asks the stored document's index first (`bounded_count`)."""
     if connections[queryset.db].vendor == "postgresql":
         return search(queryset, search_fields, value, ranked=ranked)
     limit = settings.COUNT_LIMIT
