@@ -192,12 +192,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
     def refuse_deep_page(self, queryset, offset):
         """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
         (or the 404 of a page past the end; the count may be cached, and decides only which refusal)."""
-        past_the_end = not queryset.has_row_at(offset) if isinstance(queryset, Rows) else offset >= queryset.count()
-        if offset > MAX_OFFSET or past_the_end:
+        if offset > MAX_OFFSET or not self.has_row_at(queryset, offset):
             raise NotFound(self.invalid_page_message)
         advice = getattr(queryset, "deep_page_advice", "narrow the filters")
         message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
         raise ValidationError({self.page_query_param: [message]})
+
+    @staticmethod
+    def has_row_at(queryset, offset):
+        return queryset.has_row_at(offset) if isinstance(queryset, Rows) else offset < queryset.count()
 
     def get_page_number(self, request, queryset, size):
         raw = request.query_params.get(self.page_query_param)
