@@ -196,15 +196,17 @@ def until_data_changes(name, compute, alias):
     return value
 
 
-def cached_count(queryset, key=None):
-    """`queryset.count()`, reused until the data changes (see the module docstring).
+def cached_count(queryset, key=None, count=None):
+    """`queryset.count()` (or `count()`, a cheaper way to the same number), reused until the data
+    changes (see the module docstring).
 
     `key` names what is counted (a list's path and filters) where the caller knows it; else the
     count query's SQL does, at the cost of compiling it."""
+    count = count or queryset.count
     if not counts_are_cached() or not counts_are_shareable(queryset.db):
-        return queryset.count()
+        return count()
     if key is None:
         sql, params = queryset.order_by().query.sql_with_params()
         key = f"{sql}\x00{params!r}"
     digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
-    return until_data_changes(f"count:{digest}", queryset.count, queryset.db)
+    return until_data_changes(f"count:{digest}", count, queryset.db)

@@ -137,6 +137,10 @@ COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "300"))
 # A facet count that took this long or longer is not taken again inside a request after a write: the
 # last counts are served, flagged `facets_stale`, while a thread recounts them (policy.recount).
 SLOW_COUNT_SECONDS = float(os.environ.get("SLOW_COUNT_SECONDS", "0.5"))
+# A list counts its matches up to COUNT_LIMIT and stops there: beyond, `count` is COUNT_LIMIT and the
+# page adds `"count_is_exact": false` (issue #18; policy.querying.pagination), as `/api/v1/search/` does
+# at the same 1,000. Counting a million rows costs what reading them costs, on every new filter.
+COUNT_LIMIT = env_count("COUNT_LIMIT", 1_000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,6 +2,7 @@
 which pages the lists, their counts and cursors; here only what is the API's own: the answer
 `{"count", "next", "previous", "results"}`, the browsable API's page links and the schema."""
 
+from django.conf import settings
 from rest_framework import pagination
 from rest_framework.response import Response
 
@@ -42,9 +43,29 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def get_paginated_response(self, data):
         count, _, following, previous = self.pages.links()
-        return Response({"count": count, "next": following, "previous": previous, "results": data})
+        bound = {} if self.pages.count_is_exact_now else {"count_is_exact": False}  # only then: DESIGN.md's envelope
+        return Response({"count": count, **bound, "next": following, "previous": previous, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return with_count_bound(super().get_paginated_response_schema(schema))
 
     def get_schema_operation_parameters(self, view):
         if getattr(view, "action", None) != "list":  # history and the timeline page by number only
             return super().get_schema_operation_parameters(view)
         return [*super().get_schema_operation_parameters(view), CURSOR_PARAMETER]
+
+
+def with_count_bound(described):
+    """The paginated response's schema, with the count's bound documented (`count_is_exact`)."""
+    properties = described["properties"]
+    properties["count"]["description"] = (
+        f"How many records the list holds, counted up to {settings.COUNT_LIMIT:,} (COUNT_LIMIT) on the growing "
+        "record types; beyond, this limit, and `count_is_exact` is false."
+    )
+    count_is_exact = {
+        "type": "boolean",
+        "description": "Present, and false, only when there are more records than `count`: counting stopped at "
+        "COUNT_LIMIT. The last page's `count` is always exact.",
+    }
+    described["properties"] = {"count": properties.pop("count"), "count_is_exact": count_is_exact, **properties}
+    return described

@@ -61,7 +61,8 @@ class CursorPage:
         found = found[: self.size]
         if direction == "before":
             found.reverse()
-        self.rows, self.count = found, rows.count()
+        self.rows = found
+        self.count, self.count_is_exact = rows.counted()
         has_next = more if direction == "after" else boundary is not None
         has_previous = boundary is not None if direction == "after" else more
         self.next = self.link("after", found[-1]) if found and has_next else None

@@ -7,7 +7,12 @@ Every list answers `{"count", "next", "previous", "results"}` (policy.api.pagina
   record's own table and indexes — and only then read with the related columns their
   representation needs, so the joins touch 50 rows, not every row skipped or ranked.
 - **Counts** come from policy.cache.cached_count: taken over the filtered table alone (no
-  joins) and reused until the data changes. A page never depends on its count: it reads
+  joins) and reused until the data changes. A list of a growing table (policy.records:
+  `stored_search`; not countries, topics or actors) counts its matches up to settings.COUNT_LIMIT
+  and stops there (issue #18: a new search or filter would otherwise count a million rows on
+  its first request): beyond it `count` is COUNT_LIMIT and the response adds
+  `"count_is_exact": false` (there are more; the last page, and `page=last`, know exactly how
+  many). A page never depends on its count: it reads
   `page_size + 1` rows, and the extra row says whether a next page exists. A cached count that
   missed a write (another process's, or one that bypassed Django) is only a stale number, and
   not even that where the rows prove it wrong (the last page knows exactly how many there are).
@@ -31,8 +36,10 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .. import search
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
+from ..records import BY_MODEL
 from .cursors import CursorPage, continuing_link
 from .parameters import COMMON_PARAMETERS
 
@@ -65,8 +72,33 @@ class Rows:
     def __init__(self, queryset, columns):
         self.queryset, self.columns = queryset, columns
 
-    def count(self):
-        return cached_count(self.queryset, key=self.count_key)
+    def counted(self):
+        """(count, exact): the matches of a growing table counted up to settings.COUNT_LIMIT; beyond
+        it (COUNT_LIMIT, False). The small tables (thousands of rows at most) are counted exactly."""
+        record_type = BY_MODEL.get(self.queryset.model)
+        if record_type is None or not record_type.stored_search:  # a small table (countries, topics, actors)
+            return cached_count(self.queryset, key=self.count_key), True
+        limit = settings.COUNT_LIMIT
+        known = search.more_than(self.queryset)  # a search alone, whose index already counted past the limit
+        if known is not None and known >= limit:
+            return limit, False
+        key = f"{self.count_key}&count-limit={limit}" if self.count_key else None
+        keys = unordered_keys(self.queryset)[: limit + 1]
+
+        def count():
+            inner, params = keys.query.get_compiler(keys.db).as_sql()
+            found = search.bounded_count(self.queryset, limit, (f"SELECT COUNT(*) FROM ({inner}) keys", params))
+            return keys.count() if found is None else found
+
+        found = cached_count(keys, key=key, count=count)
+        return (found, True) if found <= limit else (limit, False)
+
+    def unrank(self):
+        """Keep the list's order rather than a search's rank, which reads every match (PostgreSQL)."""
+        self.queryset = search.unranked(self.queryset)
+
+    def has_row_at(self, offset):
+        return bool(unordered_keys(self.queryset)[offset : offset + 1])
 
     def exact_count(self):
         return self.queryset.count()
@@ -93,6 +125,14 @@ def requested_size(request, default, maximum):
     if size < 1:
         raise ValidationError({"page_size": ["Must be at least 1."]})
     return min(size, maximum)
+
+
+def unordered_keys(queryset):
+    """The primary keys of `queryset` in no order, not even the model's default: what a bounded count
+    reads (`SELECT COUNT(*) FROM (SELECT id … LIMIT n)`), in whichever order the database finds them."""
+    keys = queryset.order_by().values("pk")
+    keys.query.default_ordering = False
+    return keys
 
 
 def requested_number(request, queryset, size):
@@ -122,6 +162,7 @@ class NumberedPages:
     def __init__(self, page_size=None):
         self.page_size = page_size or api_settings.PAGE_SIZE
         self.page = self.cursor_page = None
+        self.count_is_exact = True
 
     def get_page_size(self, request):
         return requested_size(request, self.page_size, self.max_page_size)
@@ -140,13 +181,17 @@ class NumberedPages:
         offset = (number - 1) * size
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
+        # Counted first: a search matching more than COUNT_LIMIT records is not ranked (Rows.unrank).
+        count, exact = queryset.counted() if isinstance(queryset, Rows) else (queryset.count(), True)
+        if not exact:
+            queryset.unrank()
         # One row more than the page: whether a next page exists, read from the rows themselves.
         found = list(queryset[offset : offset + size + 1])
         rows, more = found[:size], len(found) > size
         if not rows and number > 1:
             raise NotFound(self.invalid_page_message)
         paginator = Paginator([], size)
-        paginator.count = reconciled(queryset.count(), offset, rows, more)
+        paginator.count, self.count_is_exact = reconciled(count, exact, offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset
         return rows
 
@@ -170,7 +215,7 @@ class NumberedPages:
     def refuse_deep_page(self, queryset, offset):
         """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
         (or the 404 of a page past the end; the count may be cached, and decides only which refusal)."""
-        if offset > MAX_OFFSET or offset >= queryset.count():
+        if offset > MAX_OFFSET or not self.has_row_at(queryset, offset):
             raise NotFound(self.invalid_page_message)
         advice = getattr(queryset, "deep_page_advice", "narrow the filters")
         message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
@@ -182,13 +227,23 @@ class NumberedPages:
             return self.cursor_page.count, None, self.cursor_page.next, self.cursor_page.previous
         return self.page.paginator.count, self.page.number, self.get_next_link(), self.get_previous_link()
 
+    @property
+    def count_is_exact_now(self):
+        """Whether the count `links()` gives is exact (False: counting stopped at COUNT_LIMIT)."""
+        return self.cursor_page.count_is_exact if self.cursor_page is not None else self.count_is_exact
 
-def reconciled(count, offset, rows, more):
-    """A (perhaps cached, perhaps stale) count made consistent with the rows just read."""
+    @staticmethod
+    def has_row_at(queryset, offset):
+        return queryset.has_row_at(offset) if isinstance(queryset, Rows) else offset < queryset.count()
+
+
+def reconciled(count, exact, offset, rows, more):
+    """A (perhaps cached, perhaps stale, perhaps bounded) count made consistent with the rows just
+    read, and whether it is exact."""
     seen = offset + len(rows)
     if not more:
-        return seen  # the last page: exactly this many
-    return max(count, seen + 1)
+        return seen, True  # the last page: exactly this many
+    return max(count, seen + 1), exact
 
 
 class Page(DjangoPage):

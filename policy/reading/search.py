@@ -140,7 +140,10 @@ def search_types(text, record_types, page, page_size):
         if rows and len(rows) <= page_size:
             count, exact = offset + len(rows), True
         elif rows or offset:
-            count = matches.order_by().values("pk")[:COUNT_LIMIT].count()
+            known = search.more_than(matches)  # the search's own index counted past the limit already
+            count = (
+                COUNT_LIMIT if known and known >= COUNT_LIMIT else matches.order_by().values("pk")[:COUNT_LIMIT].count()
+            )
             exact = count < COUNT_LIMIT
         else:
             continue

@@ -24,7 +24,7 @@ import re
 from django.contrib.postgres.search import SearchQueryField, SearchRank, SearchVectorField
 from django.db import connections
 from django.db.models import Expression, F, Func, Lookup, Q, Subquery, TextField, Value
-from django.db.models.expressions import Col
+from django.db.models.expressions import Col, OrderBy
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Cast, Coalesce
 
@@ -156,13 +156,53 @@ def matching(model, search_fields, value, query, connection):
     return condition
 
 
+# The search's tsquery, as `query.annotations[DOCUMENT_QUERY]`, on the growing tables (bounded_count).
+DOCUMENT_QUERY = "search_document_query"
+
+
 def search(queryset, search_fields, value, ranked):
     query = text_query(value)
     connection = connections[queryset.db]
     queryset = queryset.filter(matching(queryset.model, search_fields, value, query, connection))
     own, _ = split_fields(queryset.model, search_fields)
+    if query is not None and own and queryset.model._meta.model_name in STORED_DOCUMENTS:
+        queryset = queryset.alias(**{DOCUMENT_QUERY: Value(tsquery(value))})
     if ranked and query is not None and own:
         rank = SearchRank(document(queryset.model, own), query)
         ordering = queryset.query.order_by or queryset.model._meta.ordering
         queryset = queryset.order_by(rank.desc(), *ordering)
+    return queryset
+
+
+def bounded_count(queryset, limit, counted):
+    """`counted` (the SQL and params of a list's bounded count, `SELECT COUNT(*) FROM (… LIMIT n)`)
+    for a list whose only filter is a search of a growing table, answered first from the stored
+    document's GIN index alone (`@@`, no substring recheck): its matches are a part of the
+    search's, so past `limit` of them the list holds more than `limit` and the list's own count,
+    which rechecks every candidate row's text (a fifth of a second for a word in 4% of a million
+    statements on a loaded machine, against a twentieth), is never run. One query: PostgreSQL
+    evaluates the CASE's subqueries only as needed. None for any other list."""
+    annotations = queryset.query.annotations
+    if DOCUMENT_QUERY not in annotations or len(queryset.query.where.children) != 1:
+        return None
+    sql, params = counted
+    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+    document = (
+        f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {DOCUMENT_COLUMN} @@ "
+        f"to_tsquery('{CONFIG}'::regconfig, {UNACCENT}(%s)) LIMIT %s) matches"
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT CASE WHEN ({document}) > %s THEN %s ELSE ({sql}) END",
+            [annotations[DOCUMENT_QUERY].value, limit + 1, limit, limit + 1, *params],
+        )
+        return cursor.fetchone()[0]
+
+
+def unranked(queryset):
+    """`queryset` in its list's order, without the search's rank first (see policy.api.pagination)."""
+    ordering = queryset.query.order_by
+    first = ordering[0] if ordering else None
+    if isinstance(first, OrderBy) and isinstance(first.expression, SearchRank):
+        return queryset.order_by(*ordering[1:])
     return queryset

@@ -186,12 +186,13 @@ def fts_match(connection, model, fields, value):
 FREQUENT = 5_000  # FTS matches from which a page reads the table in its order (substring_search)
 
 
-def frequent(connection, match):
-    """Does the FTS index hold at least FREQUENT matches? Counted up to that many: under a millisecond."""
+def indexed_matches(connection, match, limit):
+    """The FTS index's matches, counted up to `limit` (FTS5 finds them in order and stops there:
+    about a millisecond per 1,000 matches at a million statements)."""
     sql, params = match
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {FREQUENT})", params)
-        return cursor.fetchone()[0] >= FREQUENT
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT {int(limit)})", params)
+        return cursor.fetchone()[0]
 
 
 class PageOrderHint(Func):
@@ -229,8 +230,9 @@ def related_matches(model, relation, fields, value):
     return condition, model._base_manager.filter(condition).order_by().values("pk")
 
 
-def substring_search(queryset, search_fields, value):
-    """Records of `queryset` with `value` in one of their search fields (see the module docstring)."""
+def substring_search(queryset, search_fields, value, limit=0):
+    """Records of `queryset` with `value` in one of their search fields (see the module docstring),
+    and whether the FTS index alone holds more than `limit` of them (policy.search.find)."""
     model = queryset.model
     own, related = split_fields(model, search_fields)
     related = [related_matches(model, relation, fields, value) for relation, fields in related.items()]
@@ -243,17 +245,19 @@ def substring_search(queryset, search_fields, value):
         parts = [match, *(ids.query.get_compiler(queryset.db).as_sql() for _, ids in related)]
         sql = " UNION ".join(part for part, _ in parts)
         ids = RawSQL(sql, [p for _, params in parts for p in params], models.IntegerField())
-        if frequent(connections[queryset.db], match):
+        found = indexed_matches(connections[queryset.db], match, max(FREQUENT, limit + 1))
+        beyond = found > limit
+        if found >= FREQUENT:
             # SQLite would look every match up and sort them all for a page (0.13 s for a word in
             # 8% of a million statements); `+id` makes it walk the page's order index instead and
             # stop at the page's end (0.03 s). For a rare word that walk would cross the whole
             # index (70 ms against 0.1), hence the count first.
             unindexed = PageOrderHint(F("pk"), output_field=models.IntegerField())
-            return queryset.alias(unindexed_pk=unindexed).filter(unindexed_pk__in=ids)
-        return queryset.filter(pk__in=ids)
+            return queryset.alias(unindexed_pk=unindexed).filter(unindexed_pk__in=ids), beyond
+        return queryset.filter(pk__in=ids), beyond
     condition = Q()
     for name in own:
         condition |= text_condition(model, name, value)
     for related_condition, _ in related:
         condition |= related_condition
-    return queryset.filter(condition)
+    return queryset.filter(condition), False

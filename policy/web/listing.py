@@ -119,6 +119,7 @@ class ListPage:
             "status": 200,
             "rows": table.table_rows(self.resource, self.columns, rows),
             "count": count,
+            "count_is_exact": pages.count_is_exact_now,
             "page_number": number,
             "next": relative(following),
             "previous": relative(previous),
