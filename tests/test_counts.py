@@ -139,7 +139,7 @@ def test_the_schema_documents_the_flag(db):
 
 
 def test_the_web_list_says_more_than(limited, client, monkeypatch):
-    monkeypatch.setattr("policy.api.pagination.PageNumberPagination.page_size", 3)
+    monkeypatch.setattr("policy.web.listing.ListPage.page_size", 3)
     response = client.get("/statements/")
     assert response.status_code == 200
     assert re.search(rf"More than {LIMIT} statements", response.content.decode())

@@ -142,7 +142,7 @@ def requested_number(request, queryset, size):
         return 1
     if raw == "last":
         # Counted afresh: a stale cached count would name the wrong page.
-        count = getattr(queryset, "exact_count", queryset.count)()
+        count = queryset.exact_count() if isinstance(queryset, Rows) else queryset.count()
         return max(1, math.ceil(count / size))
     if not WHOLE_NUMBER.fullmatch(raw) or int(raw) < 1:
         raise ValidationError({"page": [f"“{raw}” is not a page number (a whole number from 1)."]})
@@ -181,10 +181,7 @@ class NumberedPages:
         offset = (number - 1) * size
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
-        # Counted first: a search matching more than COUNT_LIMIT records is not ranked (Rows.unrank).
-        count, exact = queryset.counted() if isinstance(queryset, Rows) else (queryset.count(), True)
-        if not exact:
-            queryset.unrank()
+        count, exact = counted_first(queryset)
         # One row more than the page: whether a next page exists, read from the rows themselves.
         found = list(queryset[offset : offset + size + 1])
         rows, more = found[:size], len(found) > size
@@ -215,7 +212,7 @@ class NumberedPages:
     def refuse_deep_page(self, queryset, offset):
         """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
         (or the 404 of a page past the end; the count may be cached, and decides only which refusal)."""
-        if offset > MAX_OFFSET or not self.has_row_at(queryset, offset):
+        if offset > MAX_OFFSET or not has_row_at(queryset, offset):
             raise NotFound(self.invalid_page_message)
         advice = getattr(queryset, "deep_page_advice", "narrow the filters")
         message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
@@ -232,9 +229,20 @@ class NumberedPages:
         """Whether the count `links()` gives is exact (False: counting stopped at COUNT_LIMIT)."""
         return self.cursor_page.count_is_exact if self.cursor_page is not None else self.count_is_exact
 
-    @staticmethod
-    def has_row_at(queryset, offset):
-        return queryset.has_row_at(offset) if isinstance(queryset, Rows) else offset < queryset.count()
+
+def counted_first(queryset):
+    """(count, exact), taken before the page is read: a search matching more than COUNT_LIMIT records
+    is then not ranked (Rows.unrank), as ranking reads every match."""
+    if not isinstance(queryset, Rows):
+        return queryset.count(), True
+    count, exact = queryset.counted()
+    if not exact:
+        queryset.unrank()
+    return count, exact
+
+
+def has_row_at(queryset, offset):
+    return queryset.has_row_at(offset) if isinstance(queryset, Rows) else offset < queryset.count()
 
 
 def reconciled(count, exact, offset, rows, more):

@@ -59,7 +59,7 @@ def find(queryset, search_fields, value, ranked):
 
     On SQLite, a search whose FTS5 index holds more than settings.COUNT_LIMIT matches (counted
     there anyway, to choose the page's plan) says so on the queryset (`more_than`): a list whose only
-    filter it is need not count them again (policy.api.pagination). On PostgreSQL, which has no query
+    filter it is need not count them again (policy.querying.pagination). On PostgreSQL, which has no query
     to spare (a list costs a fixed number of queries, tests/test_indexes.py), the list's one count
     query asks the stored document's index first (`bounded_count`)."""
     if connections[queryset.db].vendor == "postgresql":

@@ -200,7 +200,7 @@ def bounded_count(queryset, limit, counted):
 
 
 def unranked(queryset):
-    """`queryset` in its list's order, without the search's rank first (see policy.api.pagination)."""
+    """`queryset` in its list's order, without the search's rank first (see policy.querying.pagination)."""
     ordering = queryset.query.order_by
     first = ordering[0] if ordering else None
     if isinstance(first, OrderBy) and isinstance(first.expression, SearchRank):

@@ -86,6 +86,8 @@ def facet_change(query, filterset_class, params, active):
 class ListPage:
     """One page of a resource's list: filters applied (or the API's 400), rows, facets, links."""
 
+    page_size = None  # the API's (settings.REST_FRAMEWORK)
+
     def __init__(self, resource, request):
         self.resource, self.request = resource, Request(request)
         self.filterset_class = resource.filterset_class
@@ -105,7 +107,7 @@ class ListPage:
     def context(self):
         try:
             queryset = self.filtered()
-            pages = NumberedPages()
+            pages = NumberedPages(self.page_size)
             rows = pages.paginate_queryset(
                 Rows(queryset, table.value_columns(self.columns, self.resource)), self.request
             )
