@@ -134,9 +134,7 @@ class ListPage:
             "controls": controls(self.filterset_class, self.query, self.errors),
             "filtered": any(name not in PAGE_PARAMETERS for name in self.query),
             "advanced": any(name not in (*PAGE_PARAMETERS, "search", "ordering") for name in self.query),
-            "errors": [
-                {"name": name, "messages": [str(m) for m in messages]} for name, messages in self.errors.items()
-            ],
+            "errors": [{"name": name, "messages": [str(m) for m in found]} for name, found in self.errors.items()],
             "headers": sort_headers(self.columns, self.query.get("ordering", ""), self.filter_query()),
             "json_url": self.api_link(self.query, facets=",".join(self.resource.type.facets) or None),
             "csv_url": self.api_link(self.filter_query(), format="csv"),
