@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import data
 from .production import production_python
-from .serve import free_port, production_env
+from .serve import free_port, production_env, stop_process
 
 WORKERS = 4
 # Sync workers, one thread, as the figures in bench/README.md were measured (gunicorn.conf.py, which
@@ -120,9 +120,4 @@ class Server:
 
     def stop(self):
         self.running = False
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)

@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from .app_server import rss_kb
-from .serve import free_port
+from .serve import free_port, stop_process
 
 RESULTS = Path(__file__).resolve().parent / "results"
 VENV = RESULTS / "datasette-venv"
@@ -92,9 +92,4 @@ class Datasette:
 
     def stop(self):
         self.running = False
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)

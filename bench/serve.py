@@ -29,6 +29,16 @@ def production_env(url, **overrides):
     }
 
 
+def stop_process(process):
+    """Terminate `process` and wait for it; killed if it has not exited within 30 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -67,12 +77,7 @@ class Gunicorn:
             connection.close()
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
     def __enter__(self):
         return self
