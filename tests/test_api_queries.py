@@ -134,7 +134,9 @@ def test_a_filtered_and_ordered_list_costs_no_more_per_row(api, route):
 
 
 @pytest.mark.parametrize("route", sorted(VIEWSETS))
-def test_a_csv_export_costs_the_same_queries_for_every_size(api, route):
+def test_a_csv_export_costs_the_same_queries_for_every_size(api, route, monkeypatch):
+    monkeypatch.setattr("policy.api.reads.CSV_CHUNK", 100_000)  # one chunk: the next test counts chunks
+
     def csv_queries(params):
         with CaptureQueriesContext(connection) as captured:
             response = api.get(list_url(route), {"format": "csv", **params})
@@ -147,6 +149,27 @@ def test_a_csv_export_costs_the_same_queries_for_every_size(api, route):
     whole, lines = csv_queries({})
     assert whole == QUERIES[route]["list"] - 1
     assert len(lines) > 100
+
+
+@pytest.mark.parametrize("route", sorted(VIEWSETS))
+def test_a_csv_export_adds_the_same_queries_for_each_chunk_of_rows(api, route, monkeypatch):
+    """A whole-list export holds policy.api.reads.CSV_CHUNK rows at a time (memory stays flat): each
+    chunk after the first costs its rows' and its links' queries again, never a query a row."""
+
+    def csv_queries(chunk):
+        monkeypatch.setattr("policy.api.reads.CSV_CHUNK", chunk)
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(list_url(route), {"format": "csv"})
+            lines = b"".join(response.streaming_content).decode().splitlines()
+        return len(captured), len(lines) - 1
+
+    whole, rows = csv_queries(100_000)
+    per_chunk_of_links = QUERIES[route]["list"] - 2  # the list's queries less its count and its rows
+    for chunk in (7, 50):
+        chunks = -(-rows // chunk)
+        queries, again = csv_queries(chunk)
+        assert again == rows
+        assert queries == whole + (chunks - 1) * per_chunk_of_links
 
 
 @pytest.mark.parametrize("route", sorted(VIEWSETS))
