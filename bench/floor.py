@@ -147,17 +147,25 @@ def page_of(request, where, params, order="s.slug", order_params=(), after=None)
     )
     page_params = [*params, *boundary_params, *order_params, PAGE_SIZE, (number - 1) * PAGE_SIZE, *order_params]
     rows = query(sql, page_params)
-    total = count(f"SELECT COUNT(*) FROM policy_statement s WHERE {where}", params)
+    # Counted as the API counts (settings.COUNT_LIMIT): up to the limit, then "more than".
+    limit = settings.COUNT_LIMIT
+    total = count(f"SELECT COUNT(*) FROM (SELECT 1 FROM policy_statement s WHERE {where} LIMIT {limit + 1}) n", params)
+    last_page = after is None and len(rows) < PAGE_SIZE  # a numbered last page knows its count (a cursor's not)
+    exact = total <= limit or last_page
+    total = (number - 1) * PAGE_SIZE + len(rows) if last_page else min(total, limit)
     url = request.build_absolute_uri(request.path.replace("/floor/", "/api/v1/"))
     query_string = request.GET.copy()
     pages = {}
     for name, other in (("next", number + 1), ("previous", number - 1)):
         query_string["page"] = other
-        pages[name] = f"{url}?{query_string.urlencode()}" if 0 < (other - 1) * PAGE_SIZE < total else None
+        beyond = name == "next" and not exact
+        pages[name] = f"{url}?{query_string.urlencode()}" if 0 < (other - 1) * PAGE_SIZE < total or beyond else None
     if number == 2:
         query_string.pop("page")
         pages["previous"] = f"{url}?{query_string.urlencode()}" if query_string else url
-    body = {"count": total, "next": pages["next"], "previous": pages["previous"], "results": statements(rows, base)}
+    bound = {} if exact else {"count_is_exact": False}
+    body = {"count": total, **bound, "next": pages["next"], "previous": pages["previous"]}
+    body["results"] = statements(rows, base)
     return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
