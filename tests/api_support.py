@@ -2,6 +2,7 @@
 computed in Python from model instances — never with the ORM filter under test — and write
 payloads built from the loaded fixtures."""
 
+import contextlib
 import csv
 import datetime
 import io
@@ -12,7 +13,8 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.auth.models import Permission
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
@@ -214,3 +216,23 @@ def some_key(model, exclude=(), **filters):
 
 def keys(model, count, **filters):
     return [key_of(obj) for obj in model.objects.filter(**filters).order_by("pk")[:count]]
+
+
+@contextlib.contextmanager
+def generated_records(django_db_blocker, statements, analyse=False, check_constraints=False):
+    """`generate_synthetic` with `statements` (and the other records in proportion), in a transaction
+    rolled back on exit: what a module-scoped fixture of the EXPLAIN tests holds for its tests."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("generate_synthetic", statements=statements, seed=1, no_progress=True, stdout=io.StringIO())
+            if analyse:
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            if check_constraints:  # the deferred foreign keys, once here rather than after every test
+                connection.check_constraints()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

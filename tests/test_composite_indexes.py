@@ -4,17 +4,17 @@ reads the composite index of the key and the date on both engines — no scan of
 of all the key's rows. Checked by the database's own plan (EXPLAIN) of the page's query."""
 
 import datetime
-import io
 import json
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from policy.models import AidPackage, Policy, Statement
+
+from .api_support import generated_records
 
 # PostgreSQL's planner, on 3,000 generated statements, rightly prefers walking the date's index
 # with a filter (a speaker has ~30 statements there): its check needs data at scale (not done yet).
@@ -30,17 +30,8 @@ CASES = {
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
     """3,000 generated statements (and the rest in proportion), analysed; rolled back after the module."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("generate_synthetic", statements=3_000, seed=1, no_progress=True, stdout=io.StringIO())
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with generated_records(django_db_blocker, 3_000, analyse=True):
+        yield
 
 
 def plan(sql):

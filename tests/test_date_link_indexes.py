@@ -8,17 +8,17 @@ bench/README.md ("Fast the first time")."""
 
 import datetime
 import importlib
-import io
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from policy.models import Country, Statement
 from policy.records import TYPES
+
+from .api_support import generated_records
 
 MIGRATION = importlib.import_module("policy.migrations.0014_filter_with_date_indexes")
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's link tables and plans")
@@ -43,17 +43,8 @@ def test_the_migrations_frozen_tables_match_the_declarations():
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
     """3,000 generated statements (and the rest in proportion), analysed; rolled back after the module."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("generate_synthetic", statements=3_000, seed=1, no_progress=True, stdout=io.StringIO())
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with generated_records(django_db_blocker, 3_000, analyse=True):
+        yield
 
 
 def plan(sql):

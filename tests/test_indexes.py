@@ -10,13 +10,11 @@ Counts are left out: they are cached between writes (policy.cache) and a count o
 table is best done by scanning it.
 """
 
-import io
 import json
 
 import django_filters
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -24,6 +22,8 @@ from policy.api.urls import router
 from policy.filters import ChoicesFilter, MomentFilter, RelatedFilter, StableOrderingFilter
 from policy.models import Actor, Statement
 from policy.synthetic.text import PLACES
+
+from .api_support import generated_records
 
 pytestmark = [
     pytest.mark.postgres,
@@ -41,17 +41,8 @@ SMALL_TABLES = {"policy_country", "policy_topic"}  # bounded by the world, not b
 def generated(django_db_setup, django_db_blocker):
     """10,000 statements (and the rest in proportion), rolled back after the module.
     generate_synthetic leaves them analysed, with the GIN indexes' pending lists merged."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("generate_synthetic", statements=10_000, seed=1, no_progress=True, stdout=io.StringIO())
-            # Check the deferred foreign keys once, here, rather than after every test.
-            connection.check_constraints()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with generated_records(django_db_blocker, 10_000, check_constraints=True):
+        yield
 
 
 def value_for(filter_, variant):

@@ -5,12 +5,10 @@ in the text searched for is text, never query syntax."""
 
 import datetime
 import importlib
-import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -20,7 +18,7 @@ from policy.models import Actor, Source, Statement
 from policy.search import FTS_TRIGGERS, forget_fts_indexes, fts_indexes, split_fields
 from policy.synthetic.text import PLACES
 
-from .api_support import matches_search
+from .api_support import generated_records, matches_search
 
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 trigram indexes")
 MIGRATION = importlib.import_module("policy.migrations.0013_search_unaccent")  # 0005's indexes, folded
@@ -235,15 +233,8 @@ def test_the_migration_goes_back_and_forth(statement):
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
     """3,000 generated statements (and the rest in proportion), analysed; rolled back after the module."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("generate_synthetic", statements=3_000, seed=1, no_progress=True, stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with generated_records(django_db_blocker, 3_000):
+        yield
 
 
 def plan(sql):
