@@ -67,7 +67,7 @@ def sort_headers(columns, current, query):
     return headers
 
 
-def facet_change(query, filterset_class, params, active):
+def facet_change(query, repeatable, params, active):
     """What a facet entry's link does to `query`: a value already chosen is removed (the others of its
     parameter stay); a new value of a repeatable filter joins the chosen ones (repeat = OR, as
     in the API); a year's date range replaces the range chosen."""
@@ -76,7 +76,7 @@ def facet_change(query, filterset_class, params, active):
         chosen = query.getlist(name)
         if active:
             change[name] = [v for v in chosen if v != str(value)] or None
-        elif name in repeatable_filters(filterset_class):
+        elif name in repeatable:
             change[name] = [*chosen, str(value)]
         else:
             change[name] = str(value)
@@ -150,14 +150,14 @@ class ListPage:
         shown = []
         declared = facets.facets_of(self.resource.name)
         counts, current = facets.counted(queryset, list(declared), key=count_key(self.request))
+        kept, repeatable = self.filter_query(), repeatable_filters(self.filterset_class)  # the same for every entry
         for name, entries in counts.items():
             facet = declared[name]
             for entry in entries:
                 value = entry[facet.key]
                 params = facet.filter_params(value)
                 active = all(str(v) in self.query.getlist(k) for k, v in params.items())
-                change = facet_change(self.query, self.filterset_class, params, active)
-                href = "?" + encoded(self.filter_query(), **change)
+                href = "?" + encoded(kept, **facet_change(self.query, repeatable, params, active))
                 entry.update(value=value, active=active, href=href)
             if entries:
                 shown.append({"name": name, "label": name.replace("_", " ").capitalize(), "entries": entries})
