@@ -4,6 +4,7 @@ on it, reviews the queue in the admin (the source's pending suggestions) and pub
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_browser import EDITOR, PASSWORD, browser_context, page, screenshot, server  # noqa: F401
 
@@ -47,6 +48,8 @@ def test_editor_adds_a_source_suggests_reviews_and_publishes(page, server):  # n
     page.check("#action-toggle")
     page.select_option("select[name=action]", "accept_selected")
     page.click("button[name=index]")
+    # The action answers with a redirect to the queue: its messages once that page has them.
+    expect(page.locator("ul.messagelist")).to_contain_text("Accepted 3 of")
     messages = page.locator("ul.messagelist").inner_text()
     assert messages.count(": created ") == 3 and "Accepted 3 of" in messages, messages
     key = re.search(r"created statement (\S+)\.", messages)[1]
