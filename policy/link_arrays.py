@@ -7,11 +7,10 @@ repeating a parameter means), and several such filters are answered by one bitma
 index instead of by intersecting link tables. Elsewhere (SQLite) filters read the link tables.
 """
 
-from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.fields.array import ArrayOverlap
 from django.db import connections, models
 from django.db.models import Expression, Q
 from django.db.models.expressions import Col
+from django.utils.functional import cached_property
 
 from .records import TYPES
 
@@ -27,17 +26,27 @@ def has_array(model, field_name, alias):
     return connections[alias].vendor == "postgresql" and field_name in LINKED.get(model._meta.model_name, ())
 
 
+def id_array():
+    # Imported here, not above: django.contrib.postgres needs psycopg, which a worker serving SQLite
+    # never loads (policy/wsgi.py), and only PostgreSQL has the arrays.
+    from django.contrib.postgres.fields import ArrayField
+
+    return ArrayField(models.BigIntegerField())
+
+
 class LinkIds(Expression):
     """The query's table's `<field>_ids` column, which the models do not declare."""
-
-    output_field = ArrayField(models.BigIntegerField())
 
     def __init__(self, field_name):
         super().__init__()
         self.field_name = field_name
 
+    @cached_property
+    def output_field(self):
+        return id_array()
+
     def resolve_expression(self, query=None, *args, **kwargs):
-        field = ArrayField(models.BigIntegerField())
+        field = id_array()
         field.set_attributes_from_name(column_name(self.field_name))
         field.model = query.model
         return Col(query.get_initial_alias(), field)
@@ -45,6 +54,8 @@ class LinkIds(Expression):
 
 def linked_to_any(field_name, ids):
     """Records whose `field_name` links include any of `ids`."""
+    from django.contrib.postgres.fields.array import ArrayOverlap
+
     return Q(ArrayOverlap(LinkIds(field_name), list(ids)))
 
 

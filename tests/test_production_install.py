@@ -101,3 +101,62 @@ def test_a_sqlite_connection_keeps_a_small_page_cache(db):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == -256
+
+
+SQLITE_WORKER = """
+import io, json, sys
+from urllib.parse import urlsplit
+from policy.wsgi import application
+
+def get(url, accept="application/json"):
+    parts = urlsplit(url)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": parts.path, "QUERY_STRING": parts.query,
+               "SERVER_NAME": "testserver", "SERVER_PORT": "443", "wsgi.input": io.BytesIO(),
+               "wsgi.url_scheme": "https", "HTTP_HOST": "testserver", "HTTP_ACCEPT": accept,
+               "REMOTE_ADDR": "127.0.0.1"}
+    statuses = []
+    body = b"".join(application(environ, lambda status, headers, *rest: statuses.append(status)))
+    return statuses[0], body
+
+answers = {}
+def read(url, accept="application/json"):
+    status, body = get(url, accept)
+    answers[url + " " + accept] = status
+    return body
+
+record_lists = [url for name, url in json.loads(read("/api/v1/")).items() if name not in
+                {"search", "timeline", "changes", "datapackage", "schema", "docs"}]
+assert len(record_lists) == 9, record_lists
+for url in record_lists:
+    read(json.loads(read(url))["results"][0]["url"])
+for url in [
+    "/api/v1/statements/?search=border", "/api/v1/statements/?topic=migration&country=MX&date_after=2021-01-01",
+    "/api/v1/statements/?facets=speaker,topic,country,year", "/api/v1/statements/?cursor=&ordering=-said_on",
+    "/api/v1/policies/?search=lopez&facets=topic,country", "/api/v1/timeline/",
+    "/api/v1/search/?q=migrants", "/api/v1/changes/", "/api/v1/schema/", "/api/v1/datapackage.zip",
+]:
+    read(url)
+read("/api/v1/statements/?format=csv", "text/csv")
+for url in ["/", "/statements/?search=border&topic=migration", "/timeline/", "/search/?q=migrants", "/api/v1/docs/",
+            "/api/v1/statements/", "/admin/login/"]:
+    read(url, "text/html")
+print(json.dumps({"answers": answers, "psycopg": sorted(name for name, module in sys.modules.items() if "psycopg" in name and module)}))
+"""
+
+
+def test_a_worker_serving_sqlite_never_loads_the_postgresql_driver(tmp_path):
+    """psycopg is installed for PostgreSQL, but a worker whose database is SQLite serves every kind of read
+    without it (policy/wsgi.py): DRF would otherwise load it into every worker (11 MB each, issue #18)."""
+    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_ENV", "DEBUG")}
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}", "DJANGO_SETTINGS_MODULE": "policy.settings"}
+    for command in (["migrate", "-v0"], ["seed", "-v0"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
+    env |= {"DJANGO_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "testserver"}
+    env |= {"STATIC_ROOT": str(tmp_path / "static"), "SECURE_SSL_REDIRECT": "0"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    worker = subprocess.run([sys.executable, "-c", SQLITE_WORKER], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert worker.returncode == 0, worker.stderr[-3000:]
+    seen = json.loads(worker.stdout.strip().splitlines()[-1])
+    assert len(seen["answers"]) > 30
+    assert {url: status for url, status in seen["answers"].items() if status != "200 OK"} == {}
+    assert seen["psycopg"] == []

@@ -14,9 +14,8 @@ from django.conf import settings
 from django.db import connections
 from django.db.models import Value
 
-from . import postgresql
+from ..records import TYPES
 from .fields import split_fields
-from .postgresql import STORED_DOCUMENTS, search, tsquery
 from .sqlite import (
     FREQUENT,
     FTS_TRIGGERS,
@@ -40,13 +39,14 @@ __all__ = [
     "fts_indexing_deferred",
     "fts_phrase",
     "more_than",
-    "search",
     "split_fields",
     "substring_search",
-    "tsquery",
     "unranked",
 ]
 
+
+# Record types whose document is a stored column on PostgreSQL (policy.records; migration 0003).
+STORED_DOCUMENTS = {t.model_name for t in TYPES if t.stored_search}
 
 # The records a search found, as `query.annotations[MORE_THAN]`: its own index alone holds more
 # than this many matches (issue #18). An alias, so it survives the filters and orderings applied after.
@@ -63,7 +63,7 @@ def find(queryset, search_fields, value, ranked):
     to spare (a list costs a fixed number of queries, tests/test_indexes.py), the list's one count
     query asks the stored document's index first (`bounded_count`)."""
     if connections[queryset.db].vendor == "postgresql":
-        return search(queryset, search_fields, value, ranked=ranked)
+        return on_postgresql().search(queryset, search_fields, value, ranked=ranked)
     limit = settings.COUNT_LIMIT
     found, beyond = substring_search(queryset, search_fields, value, limit)
     return found.alias(**{MORE_THAN: Value(limit)}) if beyond else found
@@ -82,10 +82,20 @@ def bounded_count(queryset, limit, counted):
     """A list's bounded count (`counted`: its SQL and params) answered from its search's index
     first where the engine can (PostgreSQL: policy.search.postgresql.bounded_count); else None."""
     if connections[queryset.db].vendor == "postgresql":
-        return postgresql.bounded_count(queryset, limit, counted)
+        return on_postgresql().bounded_count(queryset, limit, counted)
     return None
 
 
 def unranked(queryset):
     """`queryset` without its search's rank in front of its ordering (only PostgreSQL ranks)."""
-    return postgresql.unranked(queryset)
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset
+    return on_postgresql().unranked(queryset)
+
+
+def on_postgresql():
+    """policy.search.postgresql, imported on PostgreSQL's first search: it needs psycopg, which a worker
+    serving SQLite never loads (policy/wsgi.py: 11 MB of every worker's memory)."""
+    from . import postgresql
+
+    return postgresql

@@ -28,14 +28,12 @@ from django.db.models.expressions import Col, OrderBy
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Cast, Coalesce
 
-from ..records import TYPES
+from . import STORED_DOCUMENTS
 from .fields import split_fields
 
 CONFIG = "simple"  # no stemming and no stop words: any word of any language matches as written
 UNACCENT = "policy_unaccent"  # migration 0013
 WORD = re.compile(r"[^\W_]+")
-# Record types whose document is a stored column (policy.records; migration 0003), by model name.
-STORED_DOCUMENTS = {t.model_name for t in TYPES if t.stored_search}
 DOCUMENT_COLUMN = "search_document"
 
 
