@@ -112,6 +112,12 @@ PROCESS_CACHES = (
         "LRU; the SQL depends on the code only",
     ),
     ProcessCache(
+        "policy.querying.by_keys:RowsByKeys.compiled",
+        256,
+        "record type, selected columns (the client's `fields=`/`omit=`), ordering, database",
+        "LRU; the SQL depends on the code only",
+    ),
+    ProcessCache(
         "policy.querying.timeline:COMPILED",
         256,
         "request path, filters, data version, page end and type",

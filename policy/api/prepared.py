@@ -3,7 +3,7 @@ shape (policy.api.reads reads a detail through it, then represents it with the r
 
 from django.db import connections, router
 
-from ..adapters.django_orm import row_converters
+from ..adapters.django_orm import converted_rows, row_converters
 from ..cache import LRU
 
 
@@ -32,12 +32,4 @@ class Prepared:
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, [value])
-            found = cursor.fetchall()
-        rows = []
-        for row in found:
-            row = list(row)
-            for position, functions, expression in converters:
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
-            rows.append(dict(zip(columns, row, strict=True)))
-        return rows
+            return converted_rows(cursor.fetchall(), columns, converters, connection)

@@ -40,6 +40,7 @@ from .. import search
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
 from ..records import BY_MODEL
+from .by_keys import RowsByKeys
 from .cursors import CursorPage, continuing_link
 from .parameters import COMMON_PARAMETERS
 
@@ -108,9 +109,7 @@ class Rows:
         return list(dict.fromkeys([*(query.order_by or self.queryset.model._meta.ordering), "pk"]))
 
     def __getitem__(self, window):
-        page_keys = self.queryset.values("pk")[window]
-        rows = self.queryset.model._default_manager.using(self.queryset.db).filter(pk__in=page_keys)
-        return list(rows.order_by(*self.ordering()).values(*self.columns))
+        return RowsByKeys.read(self.queryset.values("pk")[window], self.columns, self.ordering())
 
 
 def requested_size(request, default, maximum):
