@@ -123,9 +123,13 @@ def do_time(application, order):
     return found
 
 
-# What --breakdown times, each inclusive of what it calls: the request's layers, outermost first.
+# What --breakdown times, each inclusive of what it calls: the request's layers, outermost first
+# (functions looked up when called: ones bound at start-up, as the middleware chain is, cannot be).
 LAYERS = (
+    "django.core.handlers.wsgi:WSGIHandler.__call__",
+    "django.core.handlers.base:BaseHandler.resolve_request",
     "rest_framework.views:APIView.dispatch",
+    "rest_framework.views:APIView.initialize_request",
     "rest_framework.views:APIView.initial",
     "policy.api.filtering:StrictFilterBackend.filter_queryset",
     "policy.querying.pagination:NumberedPages.paginate_queryset",
@@ -134,6 +138,8 @@ LAYERS = (
     "policy.querying.cursors:CursorPage.__init__",
     "policy.reading.plan:ReadPlan.represent",
     "policy.api.prepared:Prepared.rows",
+    "policy.api.reads:DetailReads.detail_response",
+    "rest_framework.views:APIView.finalize_response",
     "rest_framework.response:Response.rendered_content",
 )
 
