@@ -137,7 +137,7 @@ LAYERS = (
     "policy.querying.pagination:Rows.__getitem__",
     "policy.querying.cursors:CursorPage.__init__",
     "policy.reading.plan:ReadPlan.represent",
-    "policy.api.prepared:Prepared.rows",
+    "policy.querying.prepared:Prepared.rows",
     "policy.api.reads:DetailReads.detail_response",
     "rest_framework.views:APIView.finalize_response",
     "rest_framework.response:Response.rendered_content",

@@ -106,7 +106,7 @@ PROCESS_CACHES = (
     ),
     ProcessCache("policy.reading.plan:list_path", 64, "URLconf and model (one per record type)", "LRU; code only"),
     ProcessCache(
-        "policy.api.prepared:Prepared.compiled",
+        "policy.querying.prepared:Prepared.compiled",
         256,
         "record type, lookup column, selected columns (the client's `fields=`/`omit=`), database",
         "LRU; the SQL depends on the code only",

@@ -1,5 +1,5 @@
 """Django's SQL compiler: the converters a `.values()` row needs, for SQL compiled once and run many
-times (policy.api.prepared.Prepared and policy.querying.by_keys.RowsByKeys: building and compiling
+times (policy.querying.prepared.Prepared and policy.querying.by_keys.RowsByKeys: building and compiling
 a detail's or a page's query cost more than running it).
 
 `SQLCompiler.get_converters`, `SQLCompiler.select` and `Query.selected` are the ORM's own, undocumented API."""

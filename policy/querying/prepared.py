@@ -1,5 +1,6 @@
 """The detail's hot path: `.values()` rows by one text column with the SQL compiled once per
-shape (policy.api.reads reads a detail through it, then represents it with the read plan)."""
+shape (policy.api.reads reads a detail through it, then represents it with the read plan; the
+filters look a key up through it: policy.adapters.django_forms)."""
 
 from django.db import connections, router
 
@@ -17,8 +18,8 @@ class Prepared:
     compiled = LRU(256)
 
     @classmethod
-    def rows(cls, model, field, value, columns):
-        using = router.db_for_read(model)
+    def rows(cls, model, field, value, columns, using=None):
+        using = using or router.db_for_read(model)
         key = (model, field, tuple(columns), using)
         compiled = cls.compiled.get(key)
         if compiled is None:
