@@ -30,11 +30,13 @@ class RowsByKeys:
         """`.values(*columns)` rows, in `ordering`, of the records whose primary keys `keys` (a sliced
         `.values("pk")` queryset) selects."""
         model, using = keys.model, keys.db
+        # An ordering by an expression (PostgreSQL's search rank) has parameters of its own, a search's:
+        # no shape to compile once.
         shape = (model, tuple(columns), tuple(ordering), using)
-        template = cls.compiled.get(shape)
+        template = cls.compiled.get(shape) if all(isinstance(name, str) for name in ordering) else ()
         if template is None:
             template = cls.compiled[shape] = cls.template(model, columns, ordering, using)
-        if not template:  # a shape whose SQL has parameters of its own (an ordering by an expression)
+        if not template:
             rows = model._default_manager.using(using).filter(pk__in=keys)
             return list(rows.order_by(*ordering).values(*columns))
         try:
@@ -51,8 +53,6 @@ class RowsByKeys:
     def template(model, columns, ordering, using):
         """(SQL before the keys, SQL after them, the rows' keys, their converters), or () where the shape's
         SQL is not the plain one this is for."""
-        if not all(isinstance(name, str) for name in ordering):
-            return ()
         queryset = model._default_manager.using(using).filter(pk__in=[SENTINEL])
         query = queryset.order_by(*ordering).values(*columns).query
         compiler = query.get_compiler(using=using)
