@@ -106,9 +106,15 @@ PROCESS_CACHES = (
     ),
     ProcessCache("policy.reading.plan:list_path", 64, "URLconf and model (one per record type)", "LRU; code only"),
     ProcessCache(
-        "policy.api.prepared:Prepared.compiled",
+        "policy.querying.prepared:Prepared.compiled",
         256,
         "record type, lookup column, selected columns (the client's `fields=`/`omit=`), database",
+        "LRU; the SQL depends on the code only",
+    ),
+    ProcessCache(
+        "policy.querying.by_keys:RowsByKeys.compiled",
+        256,
+        "record type, selected columns (the client's `fields=`/`omit=`), ordering, database",
         "LRU; the SQL depends on the code only",
     ),
     ProcessCache(
@@ -130,24 +136,12 @@ PROCESS_CACHES = (
         "LRU; a text folds the same way for good",
     ),
     ProcessCache(
-        "policy.cache:filterset_form_classes",
-        32,
-        "FilterSet class (one per record type): its form class, built once (policy.filters)",
-        "never: built from the code",
+        "policy.querying.parameters:NamedFiltersOnly.form_classes",
+        256,
+        "FilterSet class and the names of the filters a query gives (policy.querying.parameters)",
+        "LRU; a form class depends on the code only",
     ),
 )
-
-
-def filterset_form_classes():
-    from .filters import RecordFilterSet
-
-    classes, pending = [], [RecordFilterSet]
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        if "form_class" in cls.__dict__:
-            classes.append(cls.form_class)
-    return classes
 
 
 def data_version():

@@ -25,6 +25,7 @@ from rest_framework.exceptions import ValidationError
 
 from . import link_arrays, search
 from .adapters.django_forms import IdsByKey
+from .querying.parameters import NamedFiltersOnly
 from .records import key_field, normalise_key
 
 SEARCH_MAX_LENGTH = 200
@@ -200,7 +201,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*ordering, "pk")
 
 
-class RecordFilterSet(django_filters.FilterSet):
+class RecordFilterSet(NamedFiltersOnly, django_filters.FilterSet):
     """Base of every resource's FilterSet: `search` over its `search_fields`."""
 
     search = django_filters.CharFilter(
@@ -221,13 +222,6 @@ class RecordFilterSet(django_filters.FilterSet):
     # index serves them) and match most, a whole table read per request (issue #11, item 13).
     # The small tables (countries, topics, actors) keep any length: a scan of them is cheap.
     anonymous_search_min_length = 3
-
-    def get_form_class(self):
-        # Each form deep-copies its class's fields, so one class serves every request.
-        cls = type(self)
-        if "form_class" not in cls.__dict__:
-            cls.form_class = super().get_form_class()
-        return cls.form_class
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -16,9 +16,9 @@ from simple_history.models import HistoricalRecords
 
 from policy.adapters.django_db import in_code_transaction
 from policy.adapters.django_forms import IdsByKey
-from policy.api.prepared import Prepared
 from policy.filters import KeyMultipleChoiceField
 from policy.models import Statement, Topic
+from policy.querying.prepared import Prepared
 
 from .api_support import API
 

@@ -7,9 +7,9 @@ import itertools
 import pytest
 from django.test import Client
 
-from policy.api.prepared import Prepared
 from policy.cache import LRU, PROCESS_CACHES
 from policy.models import Statement
+from policy.querying.prepared import Prepared
 from policy.reading.plan import read_plan
 from policy.representation import StatementSerializer
 

@@ -10,12 +10,12 @@ from rest_framework.response import Response
 from .. import facets
 from ..querying.pagination import Rows, count_key
 from ..querying.parameters import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
+from ..querying.prepared import Prepared
 from ..reading.as_of import parse_as_of
 from ..reading.plan import read_plan
 from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
-from .prepared import Prepared
 
 CSV_CHUNK = 500  # rows a whole-list export holds at once: 2,000 held ~20 MB more at the peak, and was no faster
 

@@ -14,6 +14,8 @@ from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .by_keys import RowsByKeys
+
 
 def exact(value):
     """JSON for a boundary value, losing nothing (DjangoJSONEncoder rounds times to milliseconds)."""
@@ -54,7 +56,8 @@ class CursorPage:
         found = []
         for region in self.regions(spec, boundary):
             wanted = self.size + 1 - len(found)
-            found += queryset.filter(region).order_by(*order).values(*rows.columns, *fields)[:wanted]
+            keys = queryset.filter(region).order_by(*order).values("pk")[:wanted]
+            found += RowsByKeys.read(keys, [*rows.columns, *fields], order)
             if len(found) > self.size:
                 break
         more = len(found) > self.size

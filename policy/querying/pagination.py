@@ -29,8 +29,10 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
+from django.db import connections
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
@@ -40,6 +42,7 @@ from .. import search
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
 from ..records import BY_MODEL
+from .by_keys import RowsByKeys
 from .cursors import CursorPage, continuing_link
 from .parameters import COMMON_PARAMETERS
 
@@ -86,9 +89,14 @@ class Rows:
         keys = unordered_keys(self.queryset)[: limit + 1]
 
         def count():
-            inner, params = keys.query.get_compiler(keys.db).as_sql()
-            found = search.bounded_count(self.queryset, limit, (f"SELECT COUNT(*) FROM ({inner}) keys", params))
-            return keys.count() if found is None else found
+            try:
+                inner, params = keys.query.get_compiler(keys.db).as_sql()
+            except EmptyResultSet:
+                return 0
+            counted = (f"SELECT COUNT(*) FROM ({inner}) keys", params)
+            found = search.bounded_count(self.queryset, limit, counted)
+            # The SQL at hand, rather than `keys.count()`, which would build and compile it again.
+            return selected_value(keys.db, *counted) if found is None else found
 
         found = cached_count(keys, key=key, count=count)
         return (found, True) if found <= limit else (limit, False)
@@ -108,9 +116,13 @@ class Rows:
         return list(dict.fromkeys([*(query.order_by or self.queryset.model._meta.ordering), "pk"]))
 
     def __getitem__(self, window):
-        page_keys = self.queryset.values("pk")[window]
-        rows = self.queryset.model._default_manager.using(self.queryset.db).filter(pk__in=page_keys)
-        return list(rows.order_by(*self.ordering()).values(*self.columns))
+        return RowsByKeys.read(self.queryset.values("pk")[window], self.columns, self.ordering())
+
+
+def selected_value(using, sql, params):
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
 
 
 def requested_size(request, default, maximum):

@@ -6,6 +6,8 @@ from django import forms
 from django_filters.utils import translate_validation
 from rest_framework.exceptions import ValidationError
 
+from ..cache import LRU
+
 # Parameters that choose a page, and those that choose a representation. Every list understands them
 # besides its FilterSet's filters, and none of them changes which records a list counts (pagination).
 PAGE_PARAMETERS = frozenset({"page", "page_size", "cursor"})
@@ -43,14 +45,39 @@ def repeatable_filters(filterset_class):
     return {name for name, filter_ in filters.items() if isinstance(filter_, django_filters.MultipleChoiceFilter)}
 
 
+class NamedFiltersOnly:
+    """Mixed into a FilterSet: given `only=` (the filters a query names), it copies, validates and applies
+    those alone. A FilterSet deep-copies every filter and its form every field (their querysets with
+    them), and an absent filter changes nothing: for a list filtered by one speaker, copying the dozen
+    others cost more than filtering (about 2 ms of 8 at a million statements)."""
+
+    # Form classes by FilterSet class and the filters named: each form deep-copies its class's fields,
+    # so one class serves every request.
+    form_classes = LRU(256)
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, only=None):
+        if only is not None:
+            self.base_filters = {name: filter_ for name, filter_ in self.base_filters.items() if name in only}
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    def get_form_class(self):
+        key = (type(self), tuple(self.filters))
+        form_class = self.form_classes.get(key)
+        if form_class is None:
+            form_class = self.form_classes[key] = super().get_form_class()
+        return form_class
+
+
 def strictly_filtered(request, queryset, filterset_class, known=COMMON_PARAMETERS):
     """`queryset` filtered by `filterset_class` from the request's query: a 400 for a parameter neither
     a filter nor `known`, for a repeated single-valued one, and for a malformed value (the form's message)."""
     filters = set(filterset_class.base_filters) if filterset_class is not None else set()
     reject_unknown_parameters(request, set(known) | filters, repeatable_filters(filterset_class))
-    if not set(request.query_params) & filters:
+    named = set(request.query_params) & filters
+    if not named:
         return queryset  # nothing to filter by: skip building the FilterSet and its form
-    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
+    only = {"only": named} if issubclass(filterset_class, NamedFiltersOnly) else {}
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request, **only)
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     return filterset.qs

@@ -7,7 +7,7 @@ one query for its rows plus one per many-valued field asked for — no model
 instances, no field-by-field serialisation. (Stock DRF with nested serializers and
 prefetching measured 5–10× slower than plain SQL + orjson on a 100-row page.)
 The fields' readers are in policy.reading.readers; the API's reads (sparse fields, lists,
-details) in policy.api.reads, its detail's hot path in policy.api.prepared; the pages read a
+details) in policy.api.reads, its detail's hot path in policy.querying.prepared; the pages read a
 record's history through the same plan (policy.reading.history_reader).
 """
 

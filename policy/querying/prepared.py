@@ -1,9 +1,10 @@
 """The detail's hot path: `.values()` rows by one text column with the SQL compiled once per
-shape (policy.api.reads reads a detail through it, then represents it with the read plan)."""
+shape (policy.api.reads reads a detail through it, then represents it with the read plan; the
+filters look a key up through it: policy.adapters.django_forms)."""
 
 from django.db import connections, router
 
-from ..adapters.django_orm import row_converters
+from ..adapters.django_orm import converted_rows, row_converters
 from ..cache import LRU
 
 
@@ -17,8 +18,8 @@ class Prepared:
     compiled = LRU(256)
 
     @classmethod
-    def rows(cls, model, field, value, columns):
-        using = router.db_for_read(model)
+    def rows(cls, model, field, value, columns, using=None):
+        using = using or router.db_for_read(model)
         key = (model, field, tuple(columns), using)
         compiled = cls.compiled.get(key)
         if compiled is None:
@@ -32,12 +33,4 @@ class Prepared:
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(sql, [value])
-            found = cursor.fetchall()
-        rows = []
-        for row in found:
-            row = list(row)
-            for position, functions, expression in converters:
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
-            rows.append(dict(zip(columns, row, strict=True)))
-        return rows
+            return converted_rows(cursor.fetchall(), columns, converters, connection)
