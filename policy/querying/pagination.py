@@ -113,7 +113,7 @@ class Rows:
     def __getitem__(self, window):
         keys = plans.key_walk(self.queryset, window.stop) if self.many else self.queryset
         page_keys = keys.values("pk")[window]
-        rows = self.queryset.model._default_manager.using(self.queryset.db).filter(pk__in=page_keys)
+        rows = self.queryset.model._default_manager.using(self.queryset.db).filter(plans.among(page_keys))
         return list(rows.order_by(*self.ordering()).values(*self.columns))
 
 
