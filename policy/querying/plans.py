@@ -46,7 +46,9 @@ def key_walk(queryset, rows_wanted):
     date = record_type.main_date
     if ordering[0].lstrip("-") != record_type.key or not date_range_alone(where, date):
         return queryset
-    walking = queryset.all()
+    # The key is unique: what follows it in the ordering (`pk`) orders nothing, and would make SQLite
+    # walk the key's own unique index, which lacks the date, rather than migration 0015's.
+    walking = queryset.order_by(ordering[0])
     walking.query.where = WhereNode([unindexed(lookup) for lookup in where.children], connector=AND)
     return walking
 
