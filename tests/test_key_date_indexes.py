@@ -1,8 +1,9 @@
 """A date range in the default order (issue #18, migration 0015): `?date_after=…&date_before=…`, by
-slug. Past COUNT_LIMIT matches, SQLite's first page walks the key's index, which holds the date
-(policy.querying.plans), and sorts nothing but the page; with fewer matches, or deeper in the list,
-it reads the range from the date's index. The same rows in the same order either way. PostgreSQL's
-planner chooses by itself from its statistics (its plans at a million statements: bench/README.md)."""
+slug. Past COUNT_LIMIT matches, SQLite's first page (and every keyset page) walks the key's index,
+which holds the date (policy.querying.plans), and sorts nothing but the page; with fewer matches, or
+deeper in a numbered list, it reads the range from the date's index. The same rows in the same
+order either way. PostgreSQL's planner chooses by itself from its statistics (its plans at a million
+statements: bench/README.md)."""
 
 import importlib
 
@@ -117,3 +118,28 @@ def test_the_walk_changes_no_condition_but_how_the_date_is_read(generated):
     assert '+"policy_statement"."said_on"' in str(walking[:51].query)
     assert '+"policy_statement"."said_on"' not in str(walking.order_by().query)  # a count reads the index
     assert plans.key_walk(queryset, plans.WALKED_ROWS + 1) is queryset
+
+
+@pytest.mark.django_db
+@override_settings(COUNT_LIMIT=200)
+@pytest.mark.parametrize("ordering", ["slug", "-slug"])
+def test_a_wide_date_ranges_keyset_pages_walk_the_key_index_and_keep_their_rows(generated, ordering):
+    first, last = date_range(1_500)
+    expected = expected_slugs(first, last)[:: -1 if ordering == "-slug" else 1]
+    params = {"date_after": first.isoformat(), "date_before": last.isoformat(), "page_size": 40, "ordering": ordering}
+    client, seen, url = APIClient(), [], "/api/v1/statements/"
+    params["cursor"] = ""
+    for _ in range(3):  # the first page, then two `next` links
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+        assert response.status_code == 200, response.content[:300]
+        body = response.json()
+        seen += [row["slug"] for row in body["results"]]
+        assert body["count_is_exact"] is False
+        if connection.vendor == "sqlite":
+            (page,) = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]]
+            assert any(KEY_INDEX in step for step in plan(page)), plan(page)
+        url, params = body["next"], {}
+    assert seen == expected[:120]
+    back = client.get(body["previous"]).json()
+    assert [row["slug"] for row in back["results"]] == expected[40:80]

@@ -10,7 +10,8 @@ reads that index alone. PostgreSQL's statistics tell its planner which is cheape
 it always read the date's index first, and at a million statements sorted a year's 40,000 for a
 page of 50 (30–40 ms; the walk, 0.1 ms).
 
-The list's bounded count, taken before its page (policy.querying.pagination), tells instead: past
+The list's bounded count, taken before its page (policy.querying.pagination; a keyset page's too,
+policy.querying.cursors), tells instead: past
 settings.COUNT_LIMIT matches, the page's query names the date as `+said_on`, which SQLite reads
 through no index, so it walks the key's (the count keeps reading the date's index). Only for the
 first rows of a list: a walk reads about (rows wanted) × (table ÷ range) entries, and for a deeper
@@ -32,20 +33,20 @@ RANGE_LOOKUPS = (GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual, Ran
 WALKED_ROWS = 100
 
 
-def key_walk(queryset, rows_wanted):
-    """`queryset` for its first `rows_wanted` rows when it holds more than COUNT_LIMIT: on SQLite, a
-    list filtered by a range of its main date alone and ordered by its key walks the key's index
-    (its date conditions unindexed in an ordered query); any other queryset as it is."""
+def key_walk(queryset, rows_wanted, order=None):
+    """`queryset` in `order` (else its own), for its first `rows_wanted` rows when it holds more than
+    COUNT_LIMIT: on SQLite, a list filtered by a range of its main date alone and ordered by its key
+    walks the key's index (its date conditions unindexed in an ordered query)."""
+    ordered = queryset.order_by(*order) if order else queryset
     if rows_wanted > WALKED_ROWS or connections[queryset.db].vendor != "sqlite":
-        return queryset
-    record_type, query = BY_MODEL.get(queryset.model), queryset.query
-    ordering = query.order_by or queryset.model._meta.ordering
+        return ordered
+    record_type = BY_MODEL.get(queryset.model)
+    ordering = ordered.query.order_by or queryset.model._meta.ordering
     if record_type is None or not record_type.main_date or not ordering or not isinstance(ordering[0], str):
-        return queryset
-    where = query.where
-    date = record_type.main_date
-    if ordering[0].lstrip("-") != record_type.key or not date_range_alone(where, date):
-        return queryset
+        return ordered
+    where = queryset.query.where
+    if ordering[0].lstrip("-") != record_type.key or not date_range_alone(where, record_type.main_date):
+        return ordered
     # The key is unique: what follows it in the ordering (`pk`) orders nothing, and would make SQLite
     # walk the key's own unique index, which lacks the date, rather than migration 0015's.
     walking = queryset.order_by(ordering[0])
