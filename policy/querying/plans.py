@@ -10,14 +10,15 @@ reads that index alone. PostgreSQL's statistics tell its planner which is cheape
 it always read the date's index first, and at a million statements sorted a year's 40,000 for a
 page of 50 (30–40 ms; the walk, 0.1 ms).
 
-The list's bounded count, taken before its page (policy.querying.pagination; a keyset page's too,
-policy.querying.cursors), tells instead: past
-settings.COUNT_LIMIT matches, the page's query names the date as `+said_on`, which SQLite reads
-through no index, so it walks the key's (the count keeps reading the date's index). Only for the
-first rows of a list: a walk reads about (rows wanted) × (table ÷ range) entries, and for a deeper
-page the count does not prove the range large enough. The same rows in the same order either way:
-only the plan differs."""
+The list's bounded count, taken before its page (policy.querying.pagination, and a keyset page's in
+policy.querying.cursors), tells instead: past settings.COUNT_LIMIT matches, the page's query names the
+date as `+said_on`, which SQLite reads through no index, so it walks the key's (the count keeps reading
+the date's index). A walk reads about (rows wanted) × (table ÷ range) entries, so only a page of few
+rows from the start of the list, or from a keyset boundary, walks; a deep numbered page (OFFSET) does
+not, as the count does not prove the range large enough for it. The same rows in the same order either
+way: only the plan differs."""
 
+from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections
 from django.db.models import BooleanField, F, Func, Q
@@ -28,9 +29,9 @@ from ..records import BY_MODEL
 from ..search.sqlite import PageOrderHint
 
 RANGE_LOOKUPS = (GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual, Range)
-# Rows a walk may be asked for: past COUNT_LIMIT matches, at most (WALKED_ROWS ÷ COUNT_LIMIT) of the
-# key's index is read, a tenth of it (~5 ms at a million statements on SQLite) at worst.
-WALKED_ROWS = 100
+# A walk is asked for COUNT_LIMIT ÷ WALKED_SHARE rows at most: past COUNT_LIMIT matches it then reads a
+# tenth of the key's index at worst (~5 ms at a million statements on SQLite; 100 rows by default).
+WALKED_SHARE = 10
 
 
 def key_walk(queryset, rows_wanted, order=None):
@@ -38,7 +39,7 @@ def key_walk(queryset, rows_wanted, order=None):
     COUNT_LIMIT: on SQLite, a list filtered by a range of its main date alone and ordered by its key
     walks the key's index (its date conditions unindexed in an ordered query)."""
     ordered = queryset.order_by(*order) if order else queryset
-    if rows_wanted > WALKED_ROWS or connections[queryset.db].vendor != "sqlite":
+    if rows_wanted * WALKED_SHARE > settings.COUNT_LIMIT or connections[queryset.db].vendor != "sqlite":
         return ordered
     record_type = BY_MODEL.get(queryset.model)
     ordering = ordered.query.order_by or queryset.model._meta.ordering
