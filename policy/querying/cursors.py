@@ -56,10 +56,13 @@ class CursorPage:
         # Counted first: past COUNT_LIMIT matches a date range walks the key's index (policy.querying.plans).
         self.count, self.count_is_exact = rows.counted()
         ordered = queryset.order_by(*order) if self.count_is_exact else plans.key_walk(queryset, self.size + 1, order)
-        found = []
+        found, model = [], queryset.model._default_manager.using(queryset.db)
         for region in self.regions(spec, boundary):
             wanted = self.size + 1 - len(found)
-            found += ordered.filter(region).values(*rows.columns, *fields)[:wanted]
+            # Keys first, then their rows with the joins, as a numbered page reads (Rows): on PostgreSQL
+            # the page's query then plans in half the time (policy.querying.plans.among).
+            keys = ordered.filter(region).values("pk")[:wanted]
+            found += model.filter(plans.among(keys)).order_by(*order).values(*rows.columns, *fields)
             if len(found) > self.size:
                 break
         more = len(found) > self.size
