@@ -13,6 +13,7 @@ from django.db import connections
 
 from ..adapters.django_orm import converted_rows, row_converters, selected_names
 from ..cache import LRU
+from . import plans
 
 IN_KEYS = " IN (%s)"
 SENTINEL = 0  # the one key of the query compiled as the shape's template
@@ -37,7 +38,7 @@ class RowsByKeys:
         if template is None:
             template = cls.compiled[shape] = cls.template(model, columns, ordering, using)
         if not template:
-            rows = model._default_manager.using(using).filter(pk__in=keys)
+            rows = model._default_manager.using(using).filter(plans.among(keys))
             return list(rows.order_by(*ordering).values(*columns))
         try:
             inner, params = keys.query.get_compiler(using=using).as_sql()
@@ -45,8 +46,9 @@ class RowsByKeys:
             return []
         before, after, names, converters = template
         connection = connections[using]
+        among = plans.AMONG_SQL.get(connection.vendor, plans.IN_SQL)  # as plans.among writes it
         with connection.cursor() as cursor:
-            cursor.execute(f"{before} IN ({inner}){after}", params)
+            cursor.execute(before + among.format(keys=inner) + after, params)
             return converted_rows(cursor.fetchall(), names, converters, connection)
 
     @staticmethod

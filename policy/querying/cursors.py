@@ -14,6 +14,7 @@ from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from . import plans
 from .by_keys import RowsByKeys
 
 
@@ -53,10 +54,13 @@ class CursorPage:
         spec = self.spec if direction == "after" else [(name, not desc) for name, desc in self.spec]
         order = [("-" if desc else "") + name for name, desc in spec]
         fields = [name for name, _ in self.spec]
+        # Counted first: past COUNT_LIMIT matches a date range walks the key's index (policy.querying.plans).
+        self.count, self.count_is_exact = rows.counted()
+        ordered = queryset.order_by(*order) if self.count_is_exact else plans.key_walk(queryset, self.size + 1, order)
         found = []
         for region in self.regions(spec, boundary):
             wanted = self.size + 1 - len(found)
-            keys = queryset.filter(region).order_by(*order).values("pk")[:wanted]
+            keys = ordered.filter(region).values("pk")[:wanted]
             found += RowsByKeys.read(keys, [*rows.columns, *fields], order)
             if len(found) > self.size:
                 break
@@ -65,7 +69,6 @@ class CursorPage:
         if direction == "before":
             found.reverse()
         self.rows = found
-        self.count, self.count_is_exact = rows.counted()
         has_next = more if direction == "after" else boundary is not None
         has_previous = boundary is not None if direction == "after" else more
         self.next = self.link("after", found[-1]) if found and has_next else None

@@ -42,6 +42,7 @@ from .. import search
 from ..cache import cached_count
 from ..reading.readers import ROW_ID
 from ..records import BY_MODEL
+from . import plans
 from .by_keys import RowsByKeys
 from .cursors import CursorPage, continuing_link
 from .parameters import COMMON_PARAMETERS
@@ -67,6 +68,7 @@ class Rows:
 
     ordered = True
     count_key = None  # set by the paginator
+    many = False  # more than COUNT_LIMIT matches (unrank)
     deep_page_advice = (
         "follow `cursor=` instead (empty for the first page, then each `next` link), "
         "at the same cost at any depth, or narrow the filters"
@@ -102,8 +104,9 @@ class Rows:
         return (found, True) if found <= limit else (limit, False)
 
     def unrank(self):
-        """Keep the list's order rather than a search's rank, which reads every match (PostgreSQL)."""
-        self.queryset = search.unranked(self.queryset)
+        """More than COUNT_LIMIT matches: keep the list's order rather than a search's rank, which reads
+        every match (PostgreSQL), and let the first rows walk that order's index (policy.querying.plans)."""
+        self.queryset, self.many = search.unranked(self.queryset), True
 
     def has_row_at(self, offset):
         return bool(unordered_keys(self.queryset)[offset : offset + 1])
@@ -116,7 +119,8 @@ class Rows:
         return list(dict.fromkeys([*(query.order_by or self.queryset.model._meta.ordering), "pk"]))
 
     def __getitem__(self, window):
-        return RowsByKeys.read(self.queryset.values("pk")[window], self.columns, self.ordering())
+        keys = plans.key_walk(self.queryset, window.stop) if self.many else self.queryset
+        return RowsByKeys.read(keys.values("pk")[window], self.columns, self.ordering())
 
 
 def selected_value(using, sql, params):
