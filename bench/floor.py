@@ -21,7 +21,6 @@ from django.http import HttpResponse
 from policy import records
 from policy.cache import data_version
 from policy.search import TRIGRAM, fts_indexes, fts_phrase
-from policy.search import tsquery as to_tsquery
 from policy.search.folding import fold
 
 PAGE_SIZE = 50
@@ -227,6 +226,8 @@ def search(request):
             "(SELECT id FROM policy_actor WHERE policy_fold(name) LIKE %s ESCAPE '\\'))"
         )
         return page_of(request, where, [match, like, like, like])
+    from policy.search.postgresql import tsquery as to_tsquery  # needs psycopg: not on SQLite (policy/wsgi.py)
+
     like = f"%{word}%"
     tsquery = to_tsquery(word)
     names = "COALESCE(name::text, '') || ' ' || COALESCE(aliases::text, '')"
