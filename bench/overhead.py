@@ -208,25 +208,11 @@ def do_profile(application, order):
 
 class Worker:
     def __init__(self, project, database, cache):
-        env = {
-            **os.environ,
-            "DATABASE_URL": database,
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DJANGO_ENV": "production",
-            "DEBUG": "0",
-            "SECRET_KEY": "bench",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_COOKIES": "0",
-            "THROTTLE_ANON": "off",
-            "THROTTLE_USER": "off",
-            "THROTTLE_EXPENSIVE": "off",
-            "EXPORTS_PER_CLIENT": "0",
-            "COUNT_CACHE_SECONDS": "300" if cache == "on" else "0",
-            "LOG_LEVEL": "CRITICAL",
-            "PYTHONWARNINGS": "ignore",
-            "PYTHONPATH": project,
-        }
+        from bench.app_server import server_env  # the bench's server settings (here, not above: see --worker)
+
+        count_cache = "300" if cache == "on" else "0"
+        env = server_env(database, COUNT_CACHE_SECONDS=count_cache, PYTHONPATH=project)
+        env |= {"LOG_LEVEL": "CRITICAL", "PYTHONWARNINGS": "ignore"}
         command = [sys.executable, str(Path(__file__).resolve()), "--worker", project]
         self.project = project
         self.process = subprocess.Popen(command, env=env, cwd=project, stdin=subprocess.PIPE, stdout=subprocess.PIPE)

@@ -236,3 +236,10 @@ def generated_records(django_db_blocker, statements, analyse=False, check_constr
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def sqlite_plan(sql):
+    """SQLite's EXPLAIN QUERY PLAN of `sql`: its steps' details."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return [row[-1] for row in cursor.fetchall()]

@@ -76,3 +76,13 @@ def admin_client(client, superuser):
 def fixture_files():
     """Every fixture file, in load order."""
     return FIXTURE_FILES
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    """3,000 generated statements (and the rest in proportion), analysed; rolled back after the module:
+    the EXPLAIN tests' data (a module that needs other data defines its own `generated`)."""
+    from .api_support import generated_records
+
+    with generated_records(django_db_blocker, 3_000, analyse=True):
+        yield

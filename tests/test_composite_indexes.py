@@ -14,8 +14,6 @@ from rest_framework.test import APIClient
 
 from policy.models import AidPackage, Policy, Statement
 
-from .api_support import generated_records
-
 # PostgreSQL's planner, on 3,000 generated statements, rightly prefers walking the date's index
 # with a filter (a speaker has ~30 statements there): its check needs data at scale (not done yet).
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's plan needs data at scale")
@@ -25,13 +23,6 @@ CASES = {
     "policies": (Policy, "jurisdiction", "code", "start_date", "policy_jurisdiction_start"),
     "aid-packages": (AidPackage, "donor", "code", "announced_on", "aid_donor_announced"),
 }
-
-
-@pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """3,000 generated statements (and the rest in proportion), analysed; rolled back after the module."""
-    with generated_records(django_db_blocker, 3_000, analyse=True):
-        yield
 
 
 def plan(sql):

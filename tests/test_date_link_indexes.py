@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from policy.models import Country, Statement
 from policy.records import TYPES
 
-from .api_support import generated_records
+from .api_support import sqlite_plan as plan
 
 MIGRATION = importlib.import_module("policy.migrations.0014_filter_with_date_indexes")
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's link tables and plans")
@@ -38,19 +38,6 @@ def test_the_migrations_frozen_tables_match_the_declarations():
                 through.get_field(f).column for f in (field.m2m_field_name(), field.m2m_reverse_field_name())
             )
     assert links == MIGRATION.LINK_TABLES
-
-
-@pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """3,000 generated statements (and the rest in proportion), analysed; rolled back after the module."""
-    with generated_records(django_db_blocker, 3_000, analyse=True):
-        yield
-
-
-def plan(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-        return [row[-1] for row in cursor.fetchall()]
 
 
 def listed(params):

@@ -17,7 +17,7 @@ from policy.models import Statement
 from policy.querying import plans
 from policy.records import TYPES
 
-from .api_support import generated_records
+from .api_support import sqlite_plan as plan
 
 MIGRATION = importlib.import_module("policy.migrations.0015_key_date_indexes")
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans")
@@ -35,19 +35,6 @@ def test_every_growing_dated_table_has_the_index():
     with connection.cursor() as cursor:
         for table in MIGRATION.KEY_DATES:
             assert MIGRATION.index_name(table) in connection.introspection.get_constraints(cursor, table)
-
-
-@pytest.fixture(scope="module")
-def generated(django_db_setup, django_db_blocker):
-    """3,000 generated statements (and the rest in proportion), analysed; rolled back after the module."""
-    with generated_records(django_db_blocker, 3_000, analyse=True):
-        yield
-
-
-def plan(sql):
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-        return [row[-1] for row in cursor.fetchall()]
 
 
 def listed(params):

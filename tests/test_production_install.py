@@ -140,7 +140,8 @@ read("/api/v1/statements/?format=csv", "text/csv")
 for url in ["/", "/statements/?search=border&topic=migration", "/timeline/", "/search/?q=migrants", "/api/v1/docs/",
             "/api/v1/statements/", "/admin/login/"]:
     read(url, "text/html")
-print(json.dumps({"answers": answers, "psycopg": sorted(name for name, module in sys.modules.items() if "psycopg" in name and module)}))
+loaded = sorted(name for name, module in sys.modules.items() if "psycopg" in name and module)
+print(json.dumps({"answers": answers, "psycopg": loaded}))
 """
 
 
