@@ -62,6 +62,17 @@ def datapackage_dir(settings, tmp_path):
 
 
 @pytest.fixture
+def expensive_rate(settings):
+    """The expensive anonymous reads' rate (switched off by no_throttling) at 2 a minute, counted afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "expensive": "2/minute"}
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def superuser(db, django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw-admin-123")
 

@@ -9,22 +9,12 @@ from django.urls import reverse
 
 from policy.models import Actor, Source
 
-from .api_support import editor_user
-
 TEXT = "\n\n".join(
     [
         "Leaders met by video on Tuesday. “The virus does not stop at any border,” Kamala Harris told the meeting.",
         "Vice President Kamala Harris said the plan would be coordinated with local health ministries.",
     ]
 )
-
-
-@pytest.fixture
-def editor_client(client, django_user_model):
-    editor = editor_user(django_user_model, "cite-editor")
-    django_user_model.objects.filter(pk=editor.pk).update(is_staff=True, is_superuser=True)
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture
@@ -43,24 +33,24 @@ def initial(client, source, words, **given):
 
 
 @pytest.mark.django_db
-def test_a_selected_quote_proposes_its_speaker_words_kind_and_date(editor_client, source):
-    form = initial(editor_client, source, "“The virus does not stop at any border,” Kamala Harris told the meeting.")
+def test_a_selected_quote_proposes_its_speaker_words_kind_and_date(admin_client, source):
+    form = initial(admin_client, source, "“The virus does not stop at any border,” Kamala Harris told the meeting.")
     assert form["speaker"] == Actor.objects.get(slug="kamala-harris").pk
     assert (form["text"], form["kind"]) == ("The virus does not stop at any border", "quote")
     assert (str(form["said_on"]), form["date_precision"]) == ("2021-06-15", "day")
 
 
 @pytest.mark.django_db
-def test_a_selection_without_a_quote_is_a_paraphrase_by_the_person_it_names(editor_client, source):
+def test_a_selection_without_a_quote_is_a_paraphrase_by_the_person_it_names(admin_client, source):
     words = "Vice President Kamala Harris said the plan would be coordinated with local health ministries."
-    form = initial(editor_client, source, words)
+    form = initial(admin_client, source, words)
     assert form["speaker"] == Actor.objects.get(slug="kamala-harris").pk
     assert (form["text"], form["kind"]) == (words, "paraphrase")
 
 
 @pytest.mark.django_db
-def test_what_the_url_gives_wins_and_a_bad_source_proposes_nothing(editor_client, source):
-    form = initial(editor_client, source, "“The virus does not stop at any border,”", kind="paraphrase")
+def test_what_the_url_gives_wins_and_a_bad_source_proposes_nothing(admin_client, source):
+    form = initial(admin_client, source, "“The virus does not stop at any border,”", kind="paraphrase")
     assert form["kind"] == "paraphrase" and form["text"] == "The virus does not stop at any border"
-    response = editor_client.get(f"{reverse('admin:policy_statement_add')}?source=999999&excerpt=words+of+nothing")
+    response = admin_client.get(f"{reverse('admin:policy_statement_add')}?source=999999&excerpt=words+of+nothing")
     assert response.status_code == 200 and "speaker" not in response.context["adminform"].form.initial

@@ -4,7 +4,6 @@ anonymous search of the growing record types needs 3 characters; and an anonymou
 expensive requests — searches, whole-list CSV exports, deep pages — have a rate of their own."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from .api_support import client_for
@@ -86,14 +85,6 @@ def test_short_searches_are_served_to_signed_in_clients_and_on_small_tables(db, 
     assert api.get(STATEMENTS, {"search": "on"}).status_code == 200
     assert APIClient().get("/api/v1/actors/", {"search": "EU"}).status_code == 200
     assert APIClient().get("/api/v1/countries/", {"search": "MX"}).json()["count"] == 1
-
-
-@pytest.fixture
-def expensive_rate(settings):
-    cache.clear()
-    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "expensive": "2/minute"}
-    yield
-    cache.clear()
 
 
 def test_anonymous_searches_have_their_own_rate(db, expensive_rate):

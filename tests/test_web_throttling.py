@@ -3,18 +3,9 @@ deep pages — against THROTTLE_EXPENSIVE as the API does, in the same allowance
 over it, a 429 page with Retry-After. Cheap pages and signed-in visitors are not counted."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def expensive_rate(settings):
-    cache.clear()
-    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "expensive": "2/minute"}
-    yield
-    cache.clear()
 
 
 def test_a_lists_searches_are_limited_and_say_how_long_to_wait(client, expensive_rate):
