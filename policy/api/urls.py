@@ -1,6 +1,5 @@
 from django.urls import path
-from django.views.decorators.cache import cache_page
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from .. import filtersets, records
@@ -9,11 +8,10 @@ from . import views
 from .auth import TokenView
 from .changes import ChangesView
 from .datapackage import DataPackageView
+from .openapi import SchemaView
 from .search import SearchView
 from .suggestions import SuggestionViewSet
 from .timeline import TimelineView
-
-SCHEMA_CACHE_SECONDS = 3600
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -75,8 +73,7 @@ suggestions = SimpleRouter()
 suggestions.register("suggestions", SuggestionViewSet, basename="suggestion")
 
 urlpatterns = [
-    # Generating the schema takes a few hundred milliseconds and it changes only with the code.
-    path("schema/", cache_page(SCHEMA_CACHE_SECONDS)(SpectacularAPIView.as_view()), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, which the Content-Security-Policy allows.
     path("docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema", template_name="policy/redoc.html"), name="redoc"),
