@@ -104,7 +104,8 @@ def phases(python, url, export):
             seconds, peak = export_peak(server, pid)
             seen.append((f"peak during a full CSV export ({seconds:.0f} s)", *peak))
         read(server, "/api/v1/schema/")
-        seen.append(("after the OpenAPI schema", *memory_of(pid)))
+        read(server, "/api/v1/schema/?format=json")
+        seen.append(("after the OpenAPI schema, YAML and JSON", *memory_of(pid)))
     return seen
 
 
