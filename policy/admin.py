@@ -7,11 +7,10 @@ that is not in its source's text is refused here exactly as it is by the API.
 
 from django.contrib import admin
 from django.utils.text import Truncator
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import records
 from .admin_actions import SuggestsRecords
-from .admin_bases import CITATION, CitedAdmin, RecordAdmin
+from .admin_bases import CITATION, CitedAdmin, HistoryAdmin, RecordAdmin
 from .admin_curation import ActorForm, cite_context
 from .models import (
     Actor,
@@ -127,7 +126,7 @@ class PolicyAdmin(CitedAdmin):
 
 
 @admin.register(PolicyRelation)
-class PolicyRelationAdmin(SimpleHistoryAdmin):
+class PolicyRelationAdmin(HistoryAdmin):
     list_display = ("from_policy", "relation", "to_policy", "source")
     list_filter = ("relation",)
     list_select_related = ("from_policy", "to_policy", "source")

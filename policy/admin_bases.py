@@ -6,7 +6,7 @@ import contextvars
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.template.loader import render_to_string
@@ -59,7 +59,32 @@ def existing_records(model, name, value):
         return False
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+def well_formed(model, key):
+    """Whether `key` (a URL's part) can be `model`'s primary key."""
+    try:
+        model._meta.pk.to_python(key)
+    except ValidationError:
+        return False
+    return True
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's history pages; a key that cannot be a record's (`abc/history/`) is answered as
+    Django's admin answers it elsewhere, a redirect saying no such record exists, instead of a 500."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not well_formed(self.model, unquote(object_id)):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        history = self.model.history.model
+        if not (well_formed(self.model, unquote(object_id)) and well_formed(history, version_id)):
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class RecordAdmin(HistoryAdmin):
     """The record's own fields first, in model order, then the grouped fieldsets."""
 
     grouped_fieldsets = (TIMESTAMPS,)

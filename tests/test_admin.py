@@ -224,6 +224,16 @@ def test_history_shows_who_edited(admin_client, superuser, model, model_admin):
     assert f'<a href="{user_link}">{superuser.username}</a>' in response.text
 
 
+@pytest.mark.parametrize("model, model_admin", REGISTERED)
+@pytest.mark.parametrize("tail", ["abc/history/", "6/change/history/", "{pk}/history/abc/", "abc/history/1/"])
+def test_a_malformed_history_address_says_no_such_record(admin_client, model, model_admin, tail):
+    """As Django's admin answers `/admin/auth/user/abc/history/`: to the admin's index, with a message."""
+    changelist = url(model, "changelist")
+    response = admin_client.get(changelist + tail.format(pk=existing(model).pk), follow=True)
+    assert response.status_code == 200 and response.redirect_chain[0][1] == 302
+    assert "doesn’t exist" in " ".join(str(message) for message in response.context["messages"])
+
+
 @pytest.mark.parametrize("model, model_admin", CITED)
 def test_change_form_refuses_an_excerpt_not_in_the_source(admin_client, model, model_admin):
     record = cited_with_text(model)
