@@ -228,6 +228,13 @@ def test_the_download_takes_no_parameters(package_dir):
     assert "page" in response.json()
 
 
+@pytest.mark.parametrize("format_", ["json", "csv"])
+def test_the_download_is_a_zip_or_a_400_naming_the_format(package_dir, format_):
+    response = Client().get("/api/v1/datapackage.zip", {"format": format_})
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {"format": [f"Unknown format “{format_}”. Available: zip."]}
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_first_requests_build_it_once(package_dir, caplog):
     caplog.set_level(logging.INFO, logger="policy.datapackage.published")

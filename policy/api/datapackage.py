@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from ..datapackage.published import published
 from ..querying.parameters import reject_unknown_parameters
 from .conditional import if_none_match_passes
-from .renderers import JSONRenderer
+from .renderers import ErrorsAsJSON
 
 FILENAME = "policy-records-datapackage.zip"
 
@@ -26,9 +26,9 @@ class ZipRenderer(renderers.BaseRenderer):
         return data  # the view sends the file itself; errors are rendered as JSON (finalize_response)
 
 
-class DataPackageView(APIView):
+class DataPackageView(ErrorsAsJSON, APIView):
     permission_classes = [permissions.AllowAny]  # read-only: GET is its only method
-    renderer_classes = [ZipRenderer, JSONRenderer]
+    renderer_classes = [ZipRenderer]  # `format=json` would be a zip too: a 400 (errors are JSON: ErrorsAsJSON)
 
     @extend_schema(
         parameters=[],
@@ -52,8 +52,3 @@ class DataPackageView(APIView):
         response = FileResponse(file, as_attachment=True, filename=FILENAME, content_type="application/zip")
         response["ETag"] = etag
         return response
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        if isinstance(response, Response):  # an error or a 304: JSON, whatever the client accepts
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
-        return super().finalize_response(request, response, *args, **kwargs)

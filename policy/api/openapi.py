@@ -20,6 +20,7 @@ from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 from rest_framework.exceptions import ValidationError
 
 from ..querying.parameters import reject_unknown_parameters
+from .renderers import ErrorsAsJSON
 
 # The schema changes only with the code: an hour, so that a deploy's change is served within the hour
 # where the cache outlives the workers (Redis).
@@ -39,7 +40,7 @@ def generated(file_format, lang):
         return path.read_bytes()
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(ErrorsAsJSON, SpectacularAPIView):
     """drf-spectacular's view, its negotiation and headers, over bytes a child process generated. It takes
     `format` and `lang` (one of LANGUAGES); anything else is a 400, so that no query string can make a
     worker generate the schema again."""

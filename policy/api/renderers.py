@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import orjson
 from rest_framework import exceptions, negotiation, renderers
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import ReturnDict
 
 from ..reading.readers import flat  # a CSV cell: the same whether streamed or rendered
@@ -151,6 +152,18 @@ class ContentNegotiation(negotiation.DefaultContentNegotiation):
     def filter_renderers(self, renderers, format):
         chosen = [renderer for renderer in renderers if renderer.format == format]
         if not chosen:
-            available = ", ".join(renderer.format for renderer in renderers)
+            available = ", ".join(
+                dict.fromkeys(renderer.format for renderer in renderers)
+            )  # YAML's two media types: one format
             raise ValidationError({"format": [f"Unknown format “{format}”. Available: {available}."]})
         return chosen
+
+
+class ErrorsAsJSON:
+    """Mixed into a view that sends a document of its own (a zip, the OpenAPI schema): its errors and 304s,
+    DRF Responses, are written as JSON whatever the client accepts, as every other error of the API is."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response):
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
