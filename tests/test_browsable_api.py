@@ -83,10 +83,15 @@ MAINTAINERS_WORDS = re.compile(r"ReadPlan|serializer|compiled|viewset|queryset",
 
 
 def test_every_operation_is_described_for_the_apis_users(schema):
+    summaries = set()
     for method, path, operation in operations(schema):
-        description = operation.get("description", "")
+        description, summary = operation.get("description", ""), operation.get("summary", "")
         assert description and not MAINTAINERS_WORDS.search(description), (method, path, description[:100])
+        assert summary and "`" not in summary and not MAINTAINERS_WORDS.search(summary), (method, path, summary)
+        summaries.add((path.split("/")[3], summary))  # one resource's operations are told apart
+    assert len(summaries) == len(list(operations(schema)))
     statements = schema["paths"]["/api/v1/statements/"]["get"]
     assert statements["summary"] == "List statements"
+    assert schema["paths"]["/api/v1/actors/"]["post"]["summary"] == "Create an actor"
     assert "Example: `/api/v1/statements/?search=" in statements["description"]
     assert "accents and case ignored" in statements["description"]

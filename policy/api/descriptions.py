@@ -7,11 +7,26 @@ from ..records import BY_MODEL
 SUMMARIES = {
     "list": "List {plural}",
     "retrieve": "One {name}",
-    "create": "Create a {name}",
-    "update": "Replace a {name}",
-    "partial_update": "Change some fields of a {name}",
-    "destroy": "Delete a {name}",
+    "create": "Create {a} {name}",
+    "update": "Replace {a} {name}",
+    "partial_update": "Change some fields of {a} {name}",
+    "destroy": "Delete {a} {name}",
 }
+
+
+def summary(action, meta):
+    """The summary of a model's standard action (`Create an actor`), or None for another action."""
+    name = str(meta.verbose_name)
+    article = "an" if name[:1].lower() in "aeiou" else "a"
+    return (
+        SUMMARIES[action].format(a=article, name=name, plural=meta.verbose_name_plural) if action in SUMMARIES else None
+    )
+
+
+def first_sentence(description, longest=80):
+    """A summary drawn from a description: its first sentence, without Markdown's backticks, cut at a word."""
+    sentence = description.replace("`", "").split("\n", 1)[0].split(". ", 1)[0].split(": ", 1)[0].rstrip(".")
+    return sentence if len(sentence) <= longest else sentence[: sentence.rfind(" ", 0, longest)] + "…"
 
 
 def list_description(record_type, plural):
@@ -61,4 +76,4 @@ def describe(view, action):
         "destroy": f"Deletes the {name} (204). A record others still refer to is a 409 naming them. "
         "Needs the delete permission.",
     }
-    return SUMMARIES[action].format(name=name, plural=plural), descriptions[action]
+    return summary(action, meta), descriptions[action]

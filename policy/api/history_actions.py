@@ -51,6 +51,7 @@ class HistoryActions:
         parameters=[OpenApiParameter("history_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=RedactionRequestSerializer,
         responses=RedactionSerializer,
+        summary="Redact fields of one past version",
         description="Administrators only (`policy.add_redaction`): remove the named free-text fields' values "
         "in this history entry from every entry of the record that held them, recording who, when and why. "
         "Refused (400) while the record still holds the value.",

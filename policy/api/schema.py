@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny, DjangoModelPermissionsOrAnonReadOnly
 
 from ..facets import FACET_SIZE
-from .descriptions import describe
+from .descriptions import describe, first_sentence, summary
 from .schema_responses import ERROR, ResponsesSchema
 
 
@@ -63,8 +63,15 @@ class AutoSchema(ResponsesSchema):
         return [] if anonymous else super().get_auth()
 
     def get_summary(self):
-        described = describe(self.view, getattr(self.view, "action", None))
-        return described[0] if described else super().get_summary()
+        """Every operation has one: a record's from its declaration, a standard action's from its model
+        (`List suggestions`), else the first sentence of its description."""
+        action = getattr(self.view, "action", None)
+        described = describe(self.view, action)
+        if described:
+            return described[0]
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        standard = summary(action, model._meta) if model is not None else None
+        return super().get_summary() or standard or first_sentence(self.get_description() or "")
 
     def get_description(self):
         described = describe(self.view, getattr(self.view, "action", None))
@@ -165,6 +172,7 @@ def bulk_writes(result, generator, request, public):
             if media != "text/csv":
                 content["schema"] = {"oneOf": [content["schema"], {"type": "array", "items": content["schema"]}]}
         patch = operations["patch"]
+        patch["summary"] = f"Change several records, each named by its {key}"
         patch["description"] = f"Update several records, each named by its `{key}` (all or none)."
         for content in patch["requestBody"]["content"].values():
             item = {"allOf": [content["schema"], {"type": "object", "required": [key]}]}

@@ -34,6 +34,7 @@ class SuggestAction:
     @extend_schema(
         request=SuggestRequestSerializer,
         responses={201: SuggestRunSerializer},
+        summary="Suggest records from the source's text",
         description="Editors only (`policy.add_suggestion`): read the source's text and add the records it "
         "suggests (quotes, figures, money, dates and events, new actors), each with its excerpt, offsets, "
         "confidence and rule, to the review queue — all or none. A source with no text, a text over the "
