@@ -22,6 +22,8 @@ from policy.api.urls import router
 from policy.models import Country, Source
 
 API = "/api/v1/"
+# What a browser sends for a page: the lessons of issue #11 (DRF chose its HTML renderers for it).
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 VIEWSETS = {prefix: viewset for prefix, viewset, _ in router.registry}
 ROUTES = {viewset.serializer_class.Meta.model: route for route, viewset in VIEWSETS.items()}
 BIG_PAGE = {"page_size": 1000}

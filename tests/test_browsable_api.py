@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from policy.models import Statement
 
-BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+from .api_support import BROWSER
 
 
 @pytest.fixture

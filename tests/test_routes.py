@@ -18,9 +18,8 @@ from policy.curation import queue
 from policy.models import Source, Suggestion
 from policy.web.resources import RESOURCES
 
-from .api_support import editor_user, key_of
+from .api_support import BROWSER, editor_user, key_of
 
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 # Routes asked with a query string: a search needs something to search for (without it, a 400).
 QUERIES = {"search": "?q=lopez", "web:search": "?q=lopez"}
 # Routes whose documented answer to a GET is not 200.
@@ -115,7 +114,7 @@ def test_the_walk_finds_every_kind_of_route(urls):
 
 
 def test_every_route_answers_a_browser(urls):
-    answers = {label: APIClient().get(url, HTTP_ACCEPT=BROWSER_ACCEPT).status_code for label, url in urls.items()}
+    answers = {label: APIClient().get(url, HTTP_ACCEPT=BROWSER).status_code for label, url in urls.items()}
     expected = {label: anonymous_status(label, GET_STATUS) for label in urls}
     assert answers == expected
 
@@ -161,11 +160,11 @@ def test_routes_that_touch_locks_and_reused_sql_work_outside_a_transaction(djang
 def test_an_api_url_no_route_matches_is_json(db, settings, debug):
     """Found by a stranger: with DEBUG on (`make serve`) Django's HTML page listing every route answered."""
     settings.DEBUG = debug
-    response = APIClient().get("/api/v1/nope/", HTTP_ACCEPT=BROWSER_ACCEPT)
+    response = APIClient().get("/api/v1/nope/", HTTP_ACCEPT=BROWSER)
     assert (response.status_code, response["Content-Type"]) == (404, "application/json")
     assert response.json() == {"detail": "Not found."}
     # An unknown record stays the API's own answer, the browsable page included.
-    assert "text/html" in APIClient().get("/api/v1/topics/nope/", HTTP_ACCEPT=BROWSER_ACCEPT)["Content-Type"]
+    assert "text/html" in APIClient().get("/api/v1/topics/nope/", HTTP_ACCEPT=BROWSER)["Content-Type"]
 
 
 @pytest.mark.parametrize("debug", [True, False])

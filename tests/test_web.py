@@ -14,6 +14,8 @@ from policy.models import Actor, AidPackage, Source, Statement, Statistic, Topic
 from policy.models.base import Cited
 from policy.web.resources import RESOURCES
 
+from .api_support import BROWSER
+
 pytestmark = pytest.mark.django_db
 
 ARTICLE = "usa-today-biden-mexico-2021-05-07"
@@ -162,6 +164,17 @@ def test_every_record_type_has_a_page(client, prefix):
 @pytest.mark.parametrize("prefix", RESOURCES)
 def test_unknown_key_is_404(client, prefix):
     assert client.get(f"/{prefix}/no-such-record/").status_code == 404
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_a_record_page_refuses_parameters_rather_than_show_now_as_then(client, prefix):
+    key = first_key(RESOURCES[prefix])
+    response = client.get(f"/{prefix}/{key}/", {"as_of": "2000-01-01T00:00:00Z", "foo": "1"}, HTTP_ACCEPT=BROWSER)
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<code>as_of</code>, <code>foo</code>" in html
+    assert f'href="/api/v1/{prefix}/{key}/?as_of=2021-05-07T00:00:00Z"' in html
+    assert client.get(f"/api/v1/{prefix}/{key}/?as_of=2021-05-07T00:00:00Z").status_code in (200, 404)
 
 
 def test_country_codes_are_case_insensitive(client):

@@ -79,6 +79,9 @@ def resource_or_404(prefix):
 def record_page(request, resource, key):
     resource = resource_or_404(resource)
     key = resource.type.normalise_key(key)  # country codes are case-insensitive, as in the API
+    if request.GET:  # `?as_of=` would otherwise show the record as it is now, as if it were then
+        context = {"resource": resource, "unknown": sorted(request.GET), "api_url": resource.api_url(key)}
+        return show(request, "policy/web/no_parameters.html", context, status=400)
     context = page_context(resource, key, request)
     return show(request, [f"policy/web/{resource.name}.html", "policy/web/record.html"], context)
 
