@@ -3,7 +3,8 @@ for (`fields=`, `omit=`), lists (a page, or the whole list streamed as CSV) and 
 
 import itertools
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.urls import reverse
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
@@ -13,6 +14,7 @@ from ..querying.parameters import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unk
 from ..querying.prepared import Prepared
 from ..reading.as_of import parse_as_of
 from ..reading.plan import read_plan
+from ..reading.renamed import current_key
 from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
@@ -103,6 +105,16 @@ class DetailReads:
             return self.retrieve_as_of(parse_as_of(request.query_params["as_of"]))
         lookup = {self.lookup_field: self.get_lookup_value()}
         self.field_names(detail=True)  # a malformed `fields`/`omit` is a 400 before an unchanged record is a 304
+        try:
+            return self.unchanged_or_detail(request, lookup)
+        except NotFound:
+            renamed = current_key(self.model, self.lookup_field, lookup[self.lookup_field])
+            if renamed is None:
+                raise
+            url = reverse(f"{self.basename}-detail", kwargs={self.lookup_field: renamed})
+            return HttpResponseRedirect(f"{url}?{request.META['QUERY_STRING']}".rstrip("?"))
+
+    def unchanged_or_detail(self, request, lookup):
         if "If-None-Match" in request.headers:  # one cheap query may spare the whole representation
             row = self.model.objects.filter(**lookup).values(*VERSION).first()
             unchanged = row and self.not_modified(self.get_etag(row["id"], row["updated_at"]))

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 
 from ..cache import until_data_changes
 from ..choices import AidStatus, StatisticUnit
+from ..reading.renamed import current_key
 from ..records import ON_TIMELINE as TYPES
 from . import charts, overview
 from .formatting import date_with_precision
@@ -82,7 +83,13 @@ def record_page(request, resource, key):
     if request.GET:  # `?as_of=` would otherwise show the record as it is now, as if it were then
         context = {"resource": resource, "unknown": sorted(request.GET), "api_url": resource.api_url(key)}
         return show(request, "policy/web/no_parameters.html", context, status=400)
-    context = page_context(resource, key, request)
+    try:
+        context = page_context(resource, key, request)
+    except Http404:
+        renamed = current_key(resource.model, resource.key, key)  # a link made before a rename
+        if renamed is None:
+            raise
+        return redirect(resource.page_url(renamed))
     return show(request, [f"policy/web/{resource.name}.html", "policy/web/record.html"], context)
 
 
