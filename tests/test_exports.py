@@ -104,3 +104,21 @@ def test_gunicorn_workers_keep_threads_for_ordinary_requests(monkeypatch):
     assert config["worker_class"] == "gthread"
     assert config["threads"] == 8  # two more than a process may spend on exports
     assert config["bind"] == "127.0.0.1:8000"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path, filename",
+    [
+        ("statements/", "statements.csv"),  # the whole list, streamed
+        ("statements/?page=1", "statements.csv"),
+        ("countries/MX/", "countries-MX.csv"),
+        ("topics/migration/history/", "topics-migration-history.csv"),
+        ("timeline/", "timeline.csv"),
+        ("changes/", "changes.csv"),
+    ],
+)
+def test_every_csv_downloads_under_a_name_from_its_address(client, path, filename):
+    response = client.get(f"/api/v1/{path}", HTTP_ACCEPT="text/csv")
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'

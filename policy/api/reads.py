@@ -18,6 +18,7 @@ from ..reading.renamed import current_key
 from ..representation import HistoryEntrySerializer
 from . import exports
 from .conditional import VERSION
+from .renderers import csv_filename
 
 # Rows a whole-list export holds at once. A peak over rest of +3 MB a worker at 200, +6 at 500, +20 at 2,000;
 # 200 and 500 streamed 300,000 statements in the same time on either engine (bench/README.md, "Worker memory").
@@ -92,7 +93,7 @@ class ListReads:
         text = self.request.accepted_renderer.stream(names, chunks())
         # A slot (or 429) and a write timeout, so stalled exports cannot hold every worker (exports.py).
         response = StreamingHttpResponse(exports.bounded(self.request, text), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{csv_filename(self.request)}"'
         return response
 
 

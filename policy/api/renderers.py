@@ -102,6 +102,12 @@ def error_rows(data, prefix=""):
     ]
 
 
+def csv_filename(request):
+    """A downloaded CSV's name, from its address: `statements.csv`, `timeline.csv`, `topics-migration-history.csv`."""
+    parts = request.path.strip("/").split("/")[2:]  # after api/v1
+    return "-".join(re.sub(r"[^\w.-]+", "_", part) for part in parts) + ".csv"
+
+
 class CSVRenderer(renderers.BaseRenderer):
     """One row per record, written by `stream` alone: a whole list a chunk of rows at a time (the
     view streams it: policy.api.reads), or at once a page, a single record, or an error (as
@@ -123,6 +129,8 @@ class CSVRenderer(renderers.BaseRenderer):
             rows = data if isinstance(data, list) else [data]
         # An empty page still has its header row (an empty body would also lose its Content-Type).
         view = (renderer_context or {}).get("view")
+        if response is not None and response.status_code == 200 and not response.has_header("Content-Disposition"):
+            response["Content-Disposition"] = f'attachment; filename="{csv_filename(renderer_context["request"])}"'
         names = list(rows[0]) if rows else getattr(view, "csv_header", lambda: [])()
         cells = ([flat(row.get(name)) for name in names] for row in rows)
         return "".join(self.stream(names, [cells])).encode("utf-8")
