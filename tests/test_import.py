@@ -65,7 +65,7 @@ def refused(path, *args):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
 def test_rows_become_suggestions_with_dates_references_and_new_actors(tmp_path, fmt):
     out = run(write(tmp_path, f"statements.{fmt}"))
-    assert "suggested: 3; 1 new actors suggested (Jane Newperson)" in out
+    assert "suggested: 3; 1 new actor suggested (Jane Newperson)" in out
     start = 1 if fmt == "jsonl" else 2  # JSON Lines count lines; tables count the header as row 1
     rows = {s.origin_detail: s for s in Suggestion.objects.filter(record_type="statement")}
     first = rows[f"statements.{fmt} row {start}"]

@@ -77,7 +77,8 @@ class Report:
         parts = ", ".join(f"{status}: {n}" for status, n in sorted(self.counts().items())) or "no rows"
         text = f"{self.file_name} ({self.record_type}): {parts}"
         if self.new_actors:
-            text += f"; {len(self.new_actors)} new actors suggested ({', '.join(self.new_actors)})"
+            count = len(self.new_actors)
+            text += f"; {count} new actor{'s' if count != 1 else ''} suggested ({', '.join(self.new_actors)})"
         if not self.ok:
             return text + ". Nothing was imported: fix the errors and import the file again."
         return text + (". Dry run: nothing was written." if self.dry_run else ".")

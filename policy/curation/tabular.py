@@ -148,7 +148,9 @@ def check_headers(record_type, headers):
     missing = [name for name in required_columns(record_type) if name not in headers]
     problems = []
     if missing:
-        problems.append(f"Missing columns: {', '.join(missing)}.")
+        problems.append(
+            f"Missing columns: {', '.join(missing)}. Keep every column of the template, even one whose cells are empty."
+        )
     if unknown:
         problems.append(f"Unknown columns: {', '.join(unknown)}. A {record_type} takes: {', '.join(known)}.")
     if problems:
