@@ -81,8 +81,12 @@ def test_a_quote_split_by_its_attribution_is_one_statement_with_speaker_addresse
     "text, quoted, speaker",
     [
         ("« Nous restons », said Harris.", "Nous restons", "kamala-harris"),
-        ("'We will not back down,' Harris said.", "We will not back down,", "kamala-harris"),
-        ('"Straight quotes work too," AMLO said.', "Straight quotes work too,", "andres-manuel-lopez-obrador"),
+        (
+            "'We will not back down,' Harris said.",
+            "We will not back down",
+            "kamala-harris",
+        ),  # the comma: the sentence's
+        ('"Straight quotes work too," AMLO said.', "Straight quotes work too", "andres-manuel-lopez-obrador"),
         (
             "AMLO criticized “overcrowded facilities” at the border.",
             "overcrowded facilities",
@@ -108,6 +112,19 @@ def test_quote_styles(text, quoted, speaker):
 def test_money_with_currency_scale_and_status(text, value, currency, status):
     (aid,) = of_type(suggest(text, PUBLISHED, KNOWN), "aid_package")
     assert (aid.fields["amount"], aid.fields["currency"], aid.fields["status"]) == (value, currency, status)
+
+
+@pytest.mark.parametrize(
+    "text, donor, recipients",
+    [
+        ("The United States pledged $500 million in vaccine aid to Central America.", "US", []),
+        ("The United States pledged $500 million in aid to Mexico and Latin America.", "US", ["MX"]),
+        ("Mexico pledged $5 million in aid to the United States and Mexico.", "MX", ["US"]),
+    ],
+)
+def test_an_aid_package_s_donor_is_never_its_recipient_nor_a_region_a_country(text, donor, recipients):
+    (aid,) = of_type(suggest(text, PUBLISHED, KNOWN), "aid_package")
+    assert (aid.fields["donor"], aid.fields["recipients"]) == (donor, recipients)
 
 
 def test_figures_with_direction_qualifier_unit_and_reporter():

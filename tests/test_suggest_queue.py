@@ -7,16 +7,25 @@ from django.urls import reverse
 
 from policy.curation import queue
 from policy.models import Source, Statement, Statistic, Suggestion
+from policy.records import ON_TIMELINE
 from policy.suggest import MAX_TEXT, Proposal
 from tests.api_support import client_for, editor_user, user_with
 
-ARTICLE = "usa-today-biden-mexico-2021-05-07"
+RECORDED_ARTICLE = "usa-today-biden-mexico-2021-05-07"  # the fixtures' records all cite it
+ARTICLE = "usa-today-biden-mexico-again"  # the same text, as a source nothing cites yet
 NEW_ARTICLE = (
     "Harris meets Guatemala’s president\n\n"
     "“We will keep working together,” Harris told Guatemalan President Alejandro Giammattei on Friday.\n\n"
     "Migrant encounters at the border fell 12% in April, according to U.S. Customs and Border Protection data. "
     "Harris announced $48 million in humanitarian aid for Guatemala."
 )
+
+
+@pytest.fixture(autouse=True)
+def article(db):
+    recorded = Source.objects.get(slug=RECORDED_ARTICLE)
+    fields = {name: getattr(recorded, name) for name in ("title", "kind", "published_on", "date_precision", "text")}
+    return Source.objects.create(slug=ARTICLE, url="https://example.org/again", **fields)
 
 
 @pytest.fixture
@@ -169,3 +178,21 @@ def test_every_suggestion_for_the_article_is_a_valid_record(editor):
         record = queue.accept(suggestion, editor)
         assert record.excerpt == suggestion.excerpt and record.excerpt_start == suggestion.excerpt_start
     assert Suggestion.objects.filter(source__slug=ARTICLE, state="accepted").count() == len(suggestions)
+
+
+@pytest.mark.django_db
+def test_what_a_source_already_has_is_not_suggested_again(capsys):
+    def proposed(slug):
+        call_command("suggest", slug)
+        return {(s.record_type, s.fields.get("text") or s.fields.get("title")) for s in pending(slug)}
+
+    recorded = {
+        (name, label)
+        for name, record_type in ON_TIMELINE.items()
+        for label in record_type.model.objects.filter(source__slug=RECORDED_ARTICLE).values_list(
+            record_type.label, flat=True
+        )
+    }
+    fresh, again = proposed(ARTICLE), proposed(RECORDED_ARTICLE)
+    assert {kind for kind, _ in fresh - again} == {"statement", "aid_package", "event"}
+    assert fresh - again <= recorded and not again & recorded

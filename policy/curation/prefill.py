@@ -47,7 +47,7 @@ def statement_fields(source, excerpt, start, end):
     fields = {"text": excerpt, "kind": "paraphrase"}
     if quotes:
         best = max(quotes, key=lambda p: min(end, p.end) - max(start, p.start))
-        words = best.fields["text"].rstrip(",")
+        words = best.fields["text"]
         if words in excerpt:
             fields.update(text=words, kind="quote")
         fields["speaker"] = best.fields["speaker"]

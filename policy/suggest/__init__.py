@@ -19,6 +19,14 @@ class TextRefused(ValueError):
 
 
 NOTHING_KNOWN = Known()
+# The fields by which a proposal names actors (by slug).
+ACTOR_FIELDS = ("speaker", "addressee", "publisher", "announced_by", "participants")
+
+
+def actors_named(fields):
+    for name in ACTOR_FIELDS:
+        value = fields.get(name)
+        yield from value if isinstance(value, list) else [value] if value else []
 
 
 def suggest(text, published_on=None, known=NOTHING_KNOWN):
@@ -40,6 +48,9 @@ def suggest(text, published_on=None, known=NOTHING_KNOWN):
     proposals = []
     for module in (quotes, figures, money, events):
         proposals += module.extract(document)
+    for proposal in proposals:  # a record naming a new actor in any field needs that actor first
+        named = [slug for slug in actors_named(proposal.fields) if slug in document.new_slugs]
+        proposal.needs = list(dict.fromkeys([*proposal.needs, *named]))
     used = {slug for proposal in proposals for slug in proposal.needs}
     # A new actor is proposed when a record names it, or when the text introduces it with a role.
     actors = [p for p in actors if p.fields["slug"] in used or p.fields["role"]]

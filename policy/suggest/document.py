@@ -6,7 +6,7 @@ from datetime import date
 
 from .base import Known, KnownCountry
 from .mentions import Matcher, new_names
-from .names import COUNTRY_SHORT_FORMS, DEMONYMS
+from .names import COUNTRY_SHORT_FORMS, demonyms
 from .spans import Spans
 from .text import find_quotes, sentences
 
@@ -82,7 +82,7 @@ class Document:
         for country in self.known.countries:
             for name in (country.name, *country.aliases, *COUNTRY_SHORT_FORMS.get(country.code, ())):
                 table.setdefault(name, country.code)
-            for demonym in DEMONYMS.get(country.code, ()):
+            for demonym in demonyms(country.code):
                 table.setdefault(demonym, country.code)
         return table
 

@@ -66,6 +66,13 @@ def _event_at(document, mention, start, end):
     return None
 
 
+def sentence_title(sentence, longest=120):
+    """A sentence as an event's title, without a dateline, cut at a word within `longest`."""
+    text = regex.sub(r"^\p{Lu}[\p{Lu}\s.,'-]*\s[—–-]+\s", "", " ".join(sentence.split()))  # a dateline: MEXICO CITY —
+    words = regex.split(r"(?<=[.;:!?])\s", text)[0].rstrip(".;:!?,")
+    return words if len(words) <= longest else words[: words.rfind(" ", 0, longest)]
+
+
 def _proposal(document, mention, kind, phrase, location, rule, start, end):
     text = document.text
     sentence = text[start:end]
@@ -79,6 +86,8 @@ def _proposal(document, mention, kind, phrase, location, rule, start, end):
     articles = list(regex.finditer(r"(?i)\b(?:a|an|the|his|her|their|its)\s+", phrase))
     title = phrase[articles[-1].end() :] if articles and rule != "events.date_before_noun" else phrase
     title = regex.sub(r"(?i)^(?:(?:in|and|during|at|on|to|with|of|for|remarks|after|before)\s+)+", "", title.strip())
+    if rule == "events.verb":  # the verb alone (“Met”, “Visit”) names nothing: the sentence says who and where
+        title = sentence_title(sentence)
     title = title[:1].upper() + title[1:]
     participants = []
     for actor_mention in document.mentions_in(start, end, "actor"):

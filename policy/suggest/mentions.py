@@ -18,11 +18,11 @@ from .base import KnownActor, Proposal
 from .names import (
     AGENCY_WORDS,
     COUNTRY_SHORT_FORMS,
-    DEMONYMS,
     GOVERNMENT_WORDS,
     NOT_NAMES,
     ORGANISATION_WORDS,
     TITLES,
+    demonyms,
 )
 
 WORD = regex.compile(r"\w+")
@@ -48,6 +48,10 @@ class Mention:
     demonym: bool = False
 
 
+# Regions whose name holds a country's short form: a place, but no country of ours.
+REGIONS = ("Central America", "South America", "Latin America", "North America", "Americas")
+
+
 def surfaces(known):
     """{surface: (kind, key, demonym)} for every known name and alias; ambiguous ones map to None."""
     table = {}
@@ -63,10 +67,12 @@ def surfaces(known):
         if exact:
             table[("exact", surface)] = True
 
+    for region in REGIONS:  # matched whole, so that “Central America” never reads as “America”, the US
+        add(region, ("region", region, False))
     for country in known.countries:
         for name in (country.name, *country.aliases, *COUNTRY_SHORT_FORMS.get(country.code, ())):
             add(name, ("country", country.code, False))
-        for demonym in DEMONYMS.get(country.code, ()):
+        for demonym in demonyms(country.code):
             add(demonym, ("country", country.code, True))
     for actor in known.actors:
         for name in (actor.name, *actor.aliases):

@@ -91,9 +91,9 @@ def _aid(document, match, value, currency, status, qualifier, start, end):
         "value_qualifier": qualifier,
         "kind": _kind(window[: title_end - match.start() + 40]),
         "status": status,
-        "recipients": [c for c in document.countries_in(match.end(), title_end) if c != _donor(document, announced_by)],
     }
     donor = _donor(document, announced_by) or next(iter(document.countries_in(start, match.start())), None)
+    fields["recipients"] = [c for c in document.countries_in(match.end(), title_end) if c != donor]  # never its own
     if donor:
         fields["donor"] = donor
     if announced_by:

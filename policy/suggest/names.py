@@ -54,6 +54,13 @@ DEMONYMS = {
     "SN": ("Senegalese",), "GH": ("Ghanaian",), "BF": ("Burkinabe",), "ML": ("Malian",), "NE": ("Nigerien",),
 }  # fmt: skip
 
+
+def demonyms(code):
+    """A country's demonyms, and the plural of those that take an -s (`Guatemalans`, `Iraqis`; not `Chinese`)."""
+    singular = DEMONYMS.get(code, ())
+    return (*singular, *(f"{word}s" for word in singular if word.endswith(("n", "i"))))
+
+
 # Capitalised words that start no name (sentence openers, months, days).
 NOT_NAMES = {
     "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "When", "While", "After", "Before",

@@ -194,7 +194,8 @@ def _proposal(document, draft):
     start = document.sentence_around(first.start)[0]
     end = max(document.sentence_around(last.start)[1], document.sentence_around(draft.attribution_end - 1)[1])
     excerpt, start, end = excerpt_fields(document, start, end)
-    quoted = SEPARATOR.join(text[slice(*part.inner)] for part in draft.parts)
+    # “…behind,” she said: the comma is the sentence's, not the speaker's (as citing by selection keeps it).
+    quoted = SEPARATOR.join(text[slice(*part.inner)] for part in draft.parts).rstrip(",")
     fields = {"text": quoted, "speaker": draft.speaker, "kind": "quote", "language": "en", "is_translation": False}
     if draft.addressee and draft.addressee != draft.speaker:
         fields["addressee"] = draft.addressee

@@ -53,6 +53,27 @@ def pending_from_extractor(source):
     return Suggestion.objects.filter(source=source, origin=Suggestion.Origin.EXTRACTOR, state=Suggestion.State.PENDING)
 
 
+def not_yet_recorded(source, proposals):
+    """`proposals` without the records this source already has: the same type and the same words (a statement's
+    text, a title), cited by hand before the machine read the source."""
+    from ..records import ON_TIMELINE
+
+    def words(text):
+        return " ".join(str(text or "").split()).casefold()
+
+    recorded = {}
+    for name in {proposal.record_type for proposal in proposals} & set(ON_TIMELINE):
+        record_type = ON_TIMELINE[name]
+        labels = record_type.model.objects.filter(source=source).values_list(record_type.label, flat=True)
+        recorded[name] = {words(label) for label in labels}
+    return [
+        proposal
+        for proposal in proposals
+        if proposal.record_type not in recorded
+        or words(proposal.fields.get(ON_TIMELINE[proposal.record_type].label)) not in recorded[proposal.record_type]
+    ]
+
+
 def suggest_for_source(source, *, replace=False, user=None):
     """Add the machine's suggestions for `source` to the review queue. Raises SuggestRefused (nothing
     written) for a source without text, a text too long, or pending suggestions without `replace`."""
@@ -69,6 +90,7 @@ def suggest_for_source(source, *, replace=False, user=None):
         proposals = suggest(source.text, source.published_on, known_from_database())
     except TextRefused as refused:
         raise SuggestRefused(str(refused)) from None
+    proposals = not_yet_recorded(source, proposals)
     rows = [
         propose(
             proposal.record_type,
