@@ -106,6 +106,15 @@ def test_home_statistics_grouped_by_unit(client):
     assert 'href="/statistics/us-fdi-in-mexico-2019/"' in html
 
 
+def test_home_lists_ranks_first_to_last_without_bars(client):
+    html = client.get("/").content.decode()
+    panel = html[html.index("<h3>Rank (1 = first) <span") :]
+    panel = panel[: panel.index("</ul>")]
+    values = re.findall(r'<span class="bar-value">rank (\d+)</span>', panel)
+    assert values == sorted(values, key=int) and len(values) >= 2
+    assert set(re.findall(r'<rect class="bar" width="([^"]+)"', panel)) == {"0"}
+
+
 def test_home_costs_a_fixed_number_of_queries(client, django_user_model):
     assert queries(client, "/") == HOME_QUERIES
     speaker = Actor.objects.get(slug="kamala-harris")

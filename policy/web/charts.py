@@ -212,15 +212,19 @@ def largest_packages(packages, status_labels, link):
 
 
 def statistics_by_unit(units, figures, unit_labels, link):
-    """Per unit present, its largest figures as bars scaled within the unit (units never share an axis)."""
+    """Per unit present, its top figures as bars scaled within the unit (units never share an axis). Ranks
+    are listed first to last with no bar: a longer bar for rank 2 than for rank 1 would read backwards."""
     panels = []
     for unit in units:
-        mine = [f for f in figures if f["unit"] == unit["unit"]]
+        ranks = unit["unit"] == "rank"
+        mine = sorted(
+            (f for f in figures if f["unit"] == unit["unit"]), key=lambda f: float(f["value"]) * (1 if ranks else -1)
+        )
         chart = bar_chart(
             [
                 {
                     "label": figure["title"],
-                    "magnitude": abs(float(figure["value"])),
+                    "magnitude": 0 if ranks else abs(float(figure["value"])),
                     "value": quantity(figure["value"], unit["unit"], figure["value_qualifier"]),
                     "colour": UNIT_COLOURS.get(unit["unit"], "#555"),
                     "href": link(figure["slug"]),

@@ -145,12 +145,21 @@ def statistic_units():
     return sorted(rows, key=lambda row: (order.get(row["unit"], len(order)), row["unit"]))
 
 
+def top_first(unit):
+    """A unit's figures, the top first: the largest, but for ranks the first (1 is the top)."""
+    return ("value", "slug") if unit == StatisticUnit.RANK else ("-value", "slug")
+
+
 def largest_figures(units):
-    """The largest few figures of each unit: one query, a LIMITed subquery per unit."""
+    """The top few figures of each unit (top_first): one query, a LIMITed subquery per unit."""
     if not units:
         return []
     per_unit = [
-        Q(pk__in=Statistic.objects.filter(unit=u["unit"]).order_by("-value", "slug").values("pk")[:FIGURES_PER_UNIT])
+        Q(
+            pk__in=Statistic.objects.filter(unit=u["unit"])
+            .order_by(*top_first(u["unit"]))
+            .values("pk")[:FIGURES_PER_UNIT]
+        )
         for u in units
     ]
     return list(
