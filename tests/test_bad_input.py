@@ -121,7 +121,11 @@ REQUESTS = {
     "an unknown format": case("get", "policies/?format=xml", 400, "Unknown format"),
     "an unknown timeline type": case("get", "timeline/?type=tweet", 400, "tweet"),
     "a date of 2021-02-30 in a body": case(
-        "patch", "policies/POLICY/", 400, "wrong format", body='{"start_date": "2021-02-30"}'
+        "patch",
+        "policies/POLICY/",
+        400,
+        "Not a day of the calendar: day is out of range",
+        body='{"start_date": "2021-02-30"}',
     ),
     "an unknown currency in a body": case("patch", "aid-packages/AID/", 400, "XYZ", body='{"currency": "XYZ"}'),
     "an unknown related slug in a body": case(

@@ -60,6 +60,7 @@ class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
         models.TextField: fields.CharField,
         models.SlugField: fields.SlugField,
         models.URLField: fields.URLField,
+        models.DateField: fields.DateField,
     }
 
     class Meta:

@@ -1,11 +1,17 @@
 """Serializer fields for related records: written by public key, read as compact objects."""
 
+import datetime
+import re
+
 from rest_framework import serializers
 
 from .. import batch
 from ..records import key_field, label_field, normalise_key
 
 __all__ = ["CompactRelatedField", "key_field", "label_field"]  # key_field, label_field: from the declarations
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class CompactRelatedField(serializers.SlugRelatedField):
@@ -64,6 +70,18 @@ class SlugField(StrictText, serializers.SlugField):
 
 class URLField(StrictText, serializers.URLField):
     pass
+
+
+class DateField(serializers.DateField):
+    """DRF calls 2021-02-30 a date of the wrong format; its format is right, its day is not."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str) and ISO_DATE.fullmatch(value):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError as error:
+                raise serializers.ValidationError(f"Not a day of the calendar: {error}.", code="invalid") from None
+        return super().to_internal_value(value)
 
 
 class LicensedTextField(CharField):
