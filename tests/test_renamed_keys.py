@@ -1,6 +1,7 @@
-"""A link made before a record's key changed still finds the record (policy.reading.renamed): the API's
-detail and the record's page redirect (302) to its key now; a key that never was, or whose record is
-gone, is still a 404, and a key taken again by another record names that one."""
+"""A link made before a record's key changed still finds the record (policy.reading.renamed): the record's
+page redirects (302) to its key now; the API's detail stays a 404 (what the change feed's consumers read
+as "gone from this key") whose message names the key now. A key that never was, or whose record is gone,
+is a plain 404, and a key taken again by another record names that one."""
 
 import pytest
 from django.test import Client
@@ -30,12 +31,14 @@ def renamed(django_user_model, model, route):
 
 
 @pytest.mark.parametrize("model, route", TYPES)
-def test_the_api_s_detail_under_the_old_key_redirects_to_the_new(django_user_model, model, route):
+def test_the_api_s_detail_under_the_old_key_is_a_404_naming_the_new(django_user_model, model, route):
     old, new = renamed(django_user_model, model, route)
     response = Client().get(f"{API}{route}/{old}/", {"fields": key_name(model)})
-    assert response.status_code == 302
-    assert response["Location"] == f"{API}{route}/{new}/?fields={key_name(model)}"
-    assert Client().get(response["Location"]).json() == {key_name(model): new}
+    assert response.status_code == 404
+    name, field = model._meta.verbose_name, key_name(model)
+    url = f"http://testserver{API}{route}/{new}/"
+    assert response.json() == {"detail": f"No {name} with {field} “{old}”: it is now “{new}”, {url}"}
+    assert Client().get(url, {"fields": field}).json() == {field: new}
 
 
 @pytest.mark.parametrize("model, route", TYPES)
@@ -63,5 +66,5 @@ def test_a_key_taken_again_names_the_record_that_has_it_now(django_user_model):
 def test_a_deleted_record_s_keys_are_a_404(django_user_model):
     old, new = renamed(django_user_model, Topic, "topics")
     Topic.objects.filter(slug=new).delete()
-    assert Client().get(f"{API}topics/{old}/").status_code == 404
+    assert Client().get(f"{API}topics/{old}/").json() == {"detail": f"No topic with slug “{old}”."}
     assert Client().get(f"/topics/{old}/").status_code == 404

@@ -28,7 +28,7 @@ class ZipRenderer(renderers.BaseRenderer):
 
 class DataPackageView(ErrorsAsJSON, APIView):
     permission_classes = [permissions.AllowAny]  # read-only: GET is its only method
-    renderer_classes = [ZipRenderer]  # `format=json` would be a zip too: a 400 (errors are JSON: ErrorsAsJSON)
+    renderer_classes = [ZipRenderer]  # errors are JSON all the same (ErrorsAsJSON)
 
     @extend_schema(
         parameters=[],
@@ -42,6 +42,10 @@ class DataPackageView(ErrorsAsJSON, APIView):
         },
         description="The whole data set as a Frictionless Data Package (zip).",
     )
+    def perform_content_negotiation(self, request, force=False):
+        # An Accept header is a preference: any client gets the zip. `format=` names a format: json is a 400.
+        return super().perform_content_negotiation(request, force=force or "format" not in request.query_params)
+
     def get(self, request, *args, **kwargs):
         reject_unknown_parameters(request, {"format"})
         path, version = published()

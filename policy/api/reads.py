@@ -3,10 +3,10 @@ for (`fields=`, `omit=`), lists (a page, or the whole list streamed as CSV) and 
 
 import itertools
 
-from django.http import HttpResponseRedirect, StreamingHttpResponse
-from django.urls import reverse
+from django.http import StreamingHttpResponse
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
 from .. import facets
 from ..querying.pagination import Rows, count_key
@@ -109,11 +109,14 @@ class DetailReads:
         try:
             return self.unchanged_or_detail(request, lookup)
         except NotFound:
+            # Still a 404, which a consumer of the change feed reads as "gone from this key" (a later entry
+            # says where); a person reading it is told where the record is now.
             renamed = current_key(self.model, self.lookup_field, lookup[self.lookup_field])
             if renamed is None:
                 raise
-            url = reverse(f"{self.basename}-detail", kwargs={self.lookup_field: renamed})
-            return HttpResponseRedirect(f"{url}?{request.META['QUERY_STRING']}".rstrip("?"))
+            url = reverse(f"{self.basename}-detail", kwargs={self.lookup_field: renamed}, request=request)
+            name, old = self.model._meta.verbose_name, lookup[self.lookup_field]
+            raise NotFound(f"No {name} with {self.lookup_field} “{old}”: it is now “{renamed}”, {url}") from None
 
     def unchanged_or_detail(self, request, lookup):
         if "If-None-Match" in request.headers:  # one cheap query may spare the whole representation

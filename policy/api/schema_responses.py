@@ -88,11 +88,6 @@ class ResponsesSchema(AdaptedAutoSchema):
                     responses[code].setdefault("headers", {})["ETag"] = ETAG
             if self.method == "GET":
                 responses["304"] = {"description": "Not modified: `If-None-Match` names the current version."}
-            if self.method == "GET" and getattr(self.view, "action", None) == "retrieve":  # policy.reading.renamed
-                responses["302"] = {
-                    "description": "The key is one the record had before: `Location` is its address now.",
-                    "headers": {"Location": {"schema": {"type": "string"}}},
-                }
         elif "201" in responses:  # a create answers with the new record, its version and its address
             responses["201"].setdefault("headers", {}).update(
                 ETag=ETAG, Location={"description": "The new record's URL.", "schema": {"type": "string"}}

@@ -1,8 +1,9 @@
 """A record's key may change (a slug renamed): a link made before still finds it, through its history.
 
-Only where a key names no record now, so a key taken again by another record names that one. Answered
-with a temporary redirect (302), not a permanent one: a browser would keep a 301 for good, and send a
-reader of a key later taken by another record to the old one."""
+Only where a key names no record now, so a key taken again by another record names that one. A record's
+page answers with a temporary redirect (302), not a permanent one: a browser would keep a 301 for good,
+and send a reader of a key later taken by another record to the old one. The API's detail stays a 404
+(the change feed's consumers read it as "gone from this key"), its message naming the key now."""
 
 
 def current_key(model, key_field, key):
