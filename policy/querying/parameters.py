@@ -58,12 +58,13 @@ def own_filter(filter_):
 
 
 def own_field(field):
-    """A form field for one form: what it was declared with shared (widget, choices, messages, validators:
-    cleaning changes none of them), but its own clone of the queryset of its choices, so that no result
-    cache a request might fill outlives the request."""
+    """A form field for one form: what it was declared with shared (choices, messages, validators: neither
+    cleaning nor rendering changes them), but a field with records for choices gets its own clone of their
+    queryset, and its own widget listing them, so that nothing a request reads or fills outlives it."""
     clone = copy.copy(field)
     if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
-        clone._queryset = field.queryset.all()  # not the setter: it would re-point the shared widget's choices
+        clone.widget = copy.copy(field.widget)
+        clone.queryset = field.queryset  # Django's setter: a clone of the queryset, and the widget's choices from it
     return clone
 
 
