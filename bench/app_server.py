@@ -16,7 +16,7 @@ WORKERS = 4
 # Sync workers, one thread, as the figures in bench/README.md were measured (gunicorn.conf.py, which
 # gunicorn reads from the project's directory, would make them threads).
 SYNC = ["--worker-class", "sync", "--threads", "1"]
-# How gunicorn serves the API and the floor (`make bench --server`). "sync": the figures of bench/README.md.
+# How gunicorn serves the API and the floor (`python -m bench.run --server`). "sync": the figures of bench/README.md.
 # "production": as a deployment does, from gunicorn.conf.py (which gunicorn reads from the project's
 # directory): threaded workers, 2 × cores + 1 of them, that keep a client's connection open between
 # requests, as Datasette's own server does; a sync worker closes it after every answer.

@@ -70,7 +70,8 @@ def own_field(field):
 
 class CopiedShallowly(dict):
     """Filters or form fields, which django-filter and Django deep-copy for each FilterSet and form (querysets,
-    widgets, every choice): copied by `copy_one` instead, a third of a filtered list's fixed cost (bench/README.md)."""
+    widgets, every choice): copied by `copy_one` instead. A fifth of the Python calls of a list filtered by speaker
+    and dates went to those copies (bench/README.md, "a filtered request's fixed cost")."""
 
     def __init__(self, items, copy_one):
         super().__init__(items)
