@@ -16,6 +16,11 @@ WORKERS = 4
 # Sync workers, one thread, as the figures in bench/README.md were measured (gunicorn.conf.py, which
 # gunicorn reads from the project's directory, would make them threads).
 SYNC = ["--worker-class", "sync", "--threads", "1"]
+# How gunicorn serves the API and the floor (`python -m bench.run --server`). "sync": the figures of bench/README.md.
+# "production": as a deployment does, from gunicorn.conf.py (which gunicorn reads from the project's
+# directory): threaded workers, 2 × cores + 1 of them, that keep a client's connection open between
+# requests, as Datasette's own server does; a sync worker closes it after every answer.
+SERVING = {"sync": ["--workers", str(WORKERS), *SYNC], "production": []}
 
 
 def server_env(url, **overrides):
@@ -43,15 +48,15 @@ def rss_kb(pid):
 class Server:
     """gunicorn on 127.0.0.1 (a free port), `env` added to its environment (COUNT_CACHE_SECONDS)."""
 
-    def __init__(self, url, **env):
+    def __init__(self, url, serving="sync", **env):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         # What a production install runs: requirements.txt alone, without the tools the tests add
         # (bench/production.py; they cost every worker 10 MB, bench/memory.py).
         gunicorn = str(production_python().with_name("gunicorn"))
         self.process = subprocess.Popen(
-            [gunicorn, "policy.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-             "--timeout", "3600", "--log-level", "warning", *SYNC],  # a full export on a busy machine: minutes
+            [gunicorn, "policy.wsgi", "--bind", f"127.0.0.1:{self.port}", *SERVING[serving],
+             "--timeout", "3600", "--log-level", "warning"],  # a full export on a busy machine: minutes
             env=server_env(url, **env),
             cwd=data.PROJECT,
         )  # fmt: skip

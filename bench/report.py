@@ -94,7 +94,13 @@ def markdown(runs):
     """A table per (backend, size) run, then the full exports and the memory."""
     lines = []
     for run in runs:
-        lines += ["", f"**{run['backend']}, {run['size']:,} statements** (load average {run['load']})", "", *HEADER]
+        lines += [
+            "",
+            f"**{run['backend']}, {run['size']:,} statements** (load average {run['load']}; "
+            f"gunicorn: {run.get('server', 'sync')} workers)",
+            "",
+            *HEADER,
+        ]
         for found in run["rows"]:
             cells = [*cell(found["api"]), *cell(found["floor"]), *cell(found["peer"])]
             cells += [*ratio_cells(found["api/floor"]), *ratio_cells(found["api/peer"])]

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from . import data, mix, report
-from .app_server import Server
+from .app_server import SERVING, Server
 from .checks import same_as_peer, same_data
 from .peer import Datasette
 from .wrk_driver import wrk
@@ -106,7 +106,7 @@ def bench(backend, size, options):
         for cache in options.cache:
             rounds = {kind.name: {} for kind in kinds}
             for number in range(options.rounds):
-                server = Server(url, COUNT_CACHE_SECONDS=CACHE_SECONDS[cache])
+                server = Server(url, options.server, COUNT_CACHE_SECONDS=CACHE_SECONDS[cache])
                 targets = Targets(server, peer)
                 try:
                     for kind in kinds:
@@ -133,6 +133,7 @@ def bench(backend, size, options):
         "backend": backend,
         "size": size,
         "load": f"{started_load} at the start, {load()} at the end",
+        "server": options.server,
         "rows": rows,
         "export": exports,
         "worker_peak_mb": worker_peak,
@@ -168,6 +169,9 @@ def main():
     parser.add_argument("--requests", "--endpoints", help='a comma-separated part of the mix, e.g. "new search,detail"')
     parser.add_argument("--no-peer", action="store_true", help="no Datasette on SQLite")
     parser.add_argument("--no-export", action="store_true", help="skip the full CSV exports")
+    parser.add_argument(
+        "--server", choices=sorted(SERVING), default="sync", help="gunicorn's workers (bench/app_server.py SERVING)"
+    )
     options = parser.parse_args()
     options.requests = set(options.requests.split(",")) if options.requests else None
     options.cache, options.export = options.cache.split(","), not options.no_export

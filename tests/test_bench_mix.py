@@ -108,7 +108,8 @@ def test_the_table_shows_rounds_combined_and_the_ratios_to_floor_and_peer():
     assert found["api/floor"] == (2.5, 0.5)
     assert found["api/peer"] == (0.5, 2.0)
     run = {"backend": "sqlite", "size": 1000, "load": "1.0", "rows": [found], "export": {}, "worker_peak_mb": 70}
-    table = report.markdown([{**run, "peer_peak_mb": 0}])
+    table = report.markdown([{**run, "peer_peak_mb": 0, "server": "production"}])
+    assert "**sqlite, 1,000 statements** (load average 1.0; gunicorn: production workers)" in table
     assert (
         "| new search | off | 25.0 / 75.0 | 80 | 10.0 / 30.0 | 160 | 50.0 / 150.0 | 40 | 2.50 | 0.50 | 0.50 | 2.00 "
         in table
