@@ -33,7 +33,7 @@ from .wrk_driver import wrk
 
 RESULTS = Path(__file__).resolve().parent / "results"
 CACHE_SECONDS = {"on": "300", "off": "0"}
-URLS_PER_SECOND = 1000  # never-repeated URLs drawn per second of load: more than any target serves here
+URLS_PER_SECOND = 3000  # never-repeated URLs drawn per second of load: more than any target serves here
 CHECKED = 3  # URLs of each type checked before measuring
 
 
@@ -170,7 +170,10 @@ def main():
     parser.add_argument("--no-peer", action="store_true", help="no Datasette on SQLite")
     parser.add_argument("--no-export", action="store_true", help="skip the full CSV exports")
     parser.add_argument(
-        "--server", choices=sorted(SERVING), default="sync", help="gunicorn's workers (bench/app_server.py SERVING)"
+        "--server",
+        choices=sorted(SERVING),
+        default="production",
+        help="gunicorn as gunicorn.conf.py serves a deployment (production), or the 4 sync workers of earlier runs",
     )
     options = parser.parse_args()
     options.requests = set(options.requests.split(",")) if options.requests else None
