@@ -232,7 +232,8 @@ def test_the_download_takes_no_parameters(package_dir):
 def test_the_download_is_a_zip_or_a_400_naming_the_format(package_dir, format_):
     response = Client().get("/api/v1/datapackage.zip", {"format": format_})
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
-    assert response.json() == {"format": [f"Unknown format “{format_}”. Available: zip."]}
+    message = "The data package is a zip: format=zip, or no format." if format_ == "json" else None
+    assert response.json() == {"format": [message or f"Unknown format “{format_}”. Available: zip, json."]}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -5,13 +5,14 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, renderers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..datapackage.published import published
 from ..querying.parameters import reject_unknown_parameters
 from .conditional import if_none_match_passes
-from .renderers import ErrorsAsJSON
+from .renderers import ErrorsAsJSON, JSONRenderer
 
 FILENAME = "policy-records-datapackage.zip"
 
@@ -28,7 +29,7 @@ class ZipRenderer(renderers.BaseRenderer):
 
 class DataPackageView(ErrorsAsJSON, APIView):
     permission_classes = [permissions.AllowAny]  # read-only: GET is its only method
-    renderer_classes = [ZipRenderer]  # errors are JSON all the same (ErrorsAsJSON)
+    renderer_classes = [ZipRenderer, JSONRenderer]  # JSON: the errors' (ErrorsAsJSON), documented as such
 
     @extend_schema(
         parameters=[],
@@ -42,12 +43,10 @@ class DataPackageView(ErrorsAsJSON, APIView):
         },
         description="The whole data set as a Frictionless Data Package (zip).",
     )
-    def perform_content_negotiation(self, request, force=False):
-        # An Accept header is a preference: any client gets the zip. `format=` names a format: json is a 400.
-        return super().perform_content_negotiation(request, force=force or "format" not in request.query_params)
-
     def get(self, request, *args, **kwargs):
         reject_unknown_parameters(request, {"format"})
+        if request.query_params.get("format", "zip") != "zip":  # an Accept header is a preference: any gets the zip
+            raise ValidationError({"format": ["The data package is a zip: format=zip, or no format."]})
         path, version = published()
         etag = f'"{version}"'
         if if_none_match_passes(request.headers.get("If-None-Match"), etag):
