@@ -214,10 +214,13 @@ def bounded_count(queryset, limit, counted):
         return cursor.fetchone()[0]
 
 
-def unranked(queryset):
-    """`queryset` in its list's order, without the search's rank first (see policy.querying.pagination)."""
+def ranked(queryset):
+    """Whether `queryset` is ordered by its search's rank first."""
     ordering = queryset.query.order_by
     first = ordering[0] if ordering else None
-    if isinstance(first, OrderBy) and isinstance(first.expression, SearchRank):
-        return queryset.order_by(*ordering[1:])
-    return queryset
+    return isinstance(first, OrderBy) and isinstance(first.expression, SearchRank)
+
+
+def unranked(queryset):
+    """`queryset` in its list's order, without the search's rank first (see policy.querying.pagination)."""
+    return queryset.order_by(*queryset.query.order_by[1:]) if ranked(queryset) else queryset
