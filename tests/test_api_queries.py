@@ -127,7 +127,7 @@ def test_a_list_costs_the_same_queries_for_one_row_as_for_a_hundred(api, route):
 @pytest.mark.parametrize("route", sorted(VIEWSETS))
 def test_a_page_that_ends_the_list_is_counted_by_its_rows_on_postgresql(api, route):
     """PostgreSQL reads the page before the count where the count cannot change the page's plan
-    (policy.querying.pagination.count_chooses_plan): a page that ends the list knows its count."""
+    (policy.querying.plans.count_first): a page that ends the list knows its count."""
     whole, response = queries(api, list_url(route), {"page_size": 1000})
     body = response.json()
     assert body["next"] is None and body["count"] == len(body["results"]) >= 100

@@ -197,15 +197,9 @@ class NumberedPages:
         offset = (number - 1) * size
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
-        counted = counted_first(queryset) if count_chooses_plan(queryset) else None
-        # One row more than the page: whether a next page exists, read from the rows themselves.
-        found = list(queryset[offset : offset + size + 1])
-        rows, more = found[:size], len(found) > size
+        rows, more, counted = read_page(queryset, offset, size)
         if not rows and number > 1:
             raise NotFound(self.invalid_page_message)
-        if counted is None:
-            # A page that ends the list counts its rows (reconciled): only one that does not asks the database.
-            counted = counted_first(queryset) if more else (None, True)
         paginator = Paginator([], size)
         paginator.count, self.count_is_exact = reconciled(*counted, offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset
@@ -260,14 +254,18 @@ def counted_first(queryset):
     return count, exact
 
 
-def count_chooses_plan(queryset):
-    """Whether a list is counted before its page is read, because the count may change how the page is
-    read: past COUNT_LIMIT a search is not ranked (Rows.unrank), and on SQLite a date range walks its key's
-    index (policy.querying.plans). Otherwise the page comes first, and one that ends the list (a speaker's
-    few statements in a date range) is not counted at all (issue #18: one query fewer)."""
-    if not isinstance(queryset, Rows):
-        return True
-    return connections[queryset.queryset.db].vendor != "postgresql" or search.ranked(queryset.queryset)
+def read_page(queryset, offset, size):
+    """(rows, whether a next page follows, (count, exact)): counted first where the count may change how
+    the page is read (policy.querying.plans.count_first), else only when a next page follows (the rows
+    of one that ends the list are its count: reconciled)."""
+    first = not isinstance(queryset, Rows) or plans.count_first(queryset.queryset)
+    counted = counted_first(queryset) if first else (None, True)
+    # One row more than the page: whether a next page exists, read from the rows themselves.
+    found = list(queryset[offset : offset + size + 1])
+    rows, more = found[:size], len(found) > size
+    if more and not first:
+        counted = counted_first(queryset)
+    return rows, more, counted
 
 
 def has_row_at(queryset, offset):
