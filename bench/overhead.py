@@ -305,7 +305,7 @@ def report(options, names, params, workers):
     from . import mix
 
     print(f"load average {os.getloadavg()[0]:.2f}; {options.database}; count cache {options.cache}", flush=True)
-    header = "request | side | API cpu ms | floor cpu ms | API/floor | API wall ms | SQL API/floor"
+    header = "request | side | API cpu ms | floor cpu ms | API/floor | API wall ms | floor wall ms | SQL API/floor"
     print(header + "\n" + "|".join("---" for _ in header.split("|")))
     for name in names:
         kind = mix.BY_NAME[name]
@@ -333,7 +333,8 @@ def report(options, names, params, workers):
             q = queries[worker.project]
             label = "this" if worker is workers[0] else "baseline"
             print(
-                f"{name} | {label} | {a:.2f} | {f:.2f} | {a / f:.2f} | {median_ms(api, 1):.2f} | {q[0]:g}/{q[1]:g}",
+                f"{name} | {label} | {a:.2f} | {f:.2f} | {a / f:.2f} | {median_ms(api, 1):.2f} "
+                f"| {median_ms(floor, 1):.2f} | {q[0]:g}/{q[1]:g}",
                 flush=True,
             )
         for note in notes:

@@ -115,6 +115,23 @@ def test_a_search_matching_more_than_the_limit_keeps_the_lists_order_rather_than
     assert sorted(row["slug"] for row in ranked["results"]) == slugs != [row["slug"] for row in ranked["results"]]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the substring gate is PostgreSQL's count")
+def test_a_frequent_part_of_a_word_is_counted_by_its_substring_test_alone(limited):
+    part = "tion"  # inside words ("nation"), at the start of none: no stored document holds it
+    texts = Statement.objects.values_list("text", flat=True)
+    assert sum(part in text.lower() for text in texts) > LIMIT
+    assert not any(re.search(rf"\b{part}", text.lower()) for text in texts)
+    body, sql = listed(limited, {"search": part, "page_size": 2})
+    assert (body["count"], body["count_is_exact"]) == (LIMIT, False)
+    (count,) = counts(sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {count}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    # The list's own count (the related records' names with the text) is the CASE's last branch: never run.
+    whole = [line for line in plan.splitlines() if "policy_actor" in line]
+    assert whole and all("never executed" in line for line in whole), plan
+
+
 @sqlite_only  # (PostgreSQL's cross-type search counts its types as before, bounded)
 def test_the_cross_type_search_uses_the_indexs_count_too(limited, monkeypatch):
     monkeypatch.setattr("policy.reading.search.COUNT_LIMIT", LIMIT)  # its own limit, 1,000 as the lists'

@@ -139,7 +139,8 @@ def test_statement_lists_use_indexes(generated, route, name, variant):
 @pytest.mark.parametrize(("route", "name", "variant"), list(list_requests()))
 def test_every_list_request_has_an_index(generated, route, name, variant):
     params, extra = params_for(route, name, variant)
-    baseline = len(page_queries(f"/api/v1/{route}/", {}))
+    # A page of one row, which a next page follows: counted (a page that ends the list need not be).
+    baseline = len(page_queries(f"/api/v1/{route}/", {"page_size": 1}))
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     queries = page_queries(f"/api/v1/{route}/", params)

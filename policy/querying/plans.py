@@ -24,6 +24,7 @@ from django.db.models import BooleanField, F, Func, Q
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual, Range
 from django.db.models.sql.where import AND, WhereNode
 
+from .. import search
 from ..records import BY_MODEL
 from ..search.sqlite import PageOrderHint
 
@@ -70,6 +71,14 @@ def unindexed(lookup):
     """The same comparison of `+column` (in an ordered query: policy.search.sqlite.PageOrderHint)."""
     column = lookup.lhs
     return type(lookup)(PageOrderHint(column, output_field=column.output_field), lookup.rhs)
+
+
+def count_first(queryset):
+    """Whether a list is counted before its page is read, as the count may change how the page is read:
+    past COUNT_LIMIT a search is not ranked (policy.querying.pagination, Rows.unrank), and on SQLite a date
+    range walks its key's index (key_walk). Otherwise the page comes first, and one that ends the list (a
+    speaker's few statements in a date range) is not counted at all (issue #18: a query fewer)."""
+    return connections[queryset.db].vendor != "postgresql" or search.ranked(queryset)
 
 
 class KeyAmong(Func):

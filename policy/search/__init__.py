@@ -39,6 +39,7 @@ __all__ = [
     "fts_indexing_deferred",
     "fts_phrase",
     "more_than",
+    "ranked",
     "split_fields",
     "substring_search",
     "unranked",
@@ -84,6 +85,11 @@ def bounded_count(queryset, limit, counted):
     if connections[queryset.db].vendor == "postgresql":
         return on_postgresql().bounded_count(queryset, limit, counted)
     return None
+
+
+def ranked(queryset):
+    """Whether `queryset` is ordered by its search's rank first (only PostgreSQL ranks)."""
+    return connections[queryset.db].vendor == "postgresql" and on_postgresql().ranked(queryset)
 
 
 def unranked(queryset):

@@ -28,6 +28,7 @@ from django.db.models.expressions import Col, OrderBy
 from django.db.models.fields import BooleanField
 from django.db.models.functions import Cast, Coalesce
 
+from ..records import BY_MODEL
 from . import STORED_DOCUMENTS
 from .fields import split_fields
 
@@ -74,9 +75,12 @@ class ContainsUnaccented(Operator):
     template = f"UPPER({UNACCENT}({{lhs}}::text)) LIKE UPPER({UNACCENT}({{rhs}}))"
 
 
+def like_pattern(value, connection):
+    return f"%{connection.ops.prep_for_like_query(value)}%"
+
+
 def contains(field, value, connection):
-    pattern = f"%{connection.ops.prep_for_like_query(value)}%"
-    return Q(ContainsUnaccented(F(field), Value(pattern)))
+    return Q(ContainsUnaccented(F(field), Value(like_pattern(value, connection))))
 
 
 class UnaccentedDocument(Func):
@@ -154,8 +158,9 @@ def matching(model, search_fields, value, query, connection):
     return condition
 
 
-# The search's tsquery, as `query.annotations[DOCUMENT_QUERY]`, on the growing tables (bounded_count).
+# The search's tsquery and its LIKE pattern, as `query.annotations[…]`, on the growing tables (bounded_count).
 DOCUMENT_QUERY = "search_document_query"
+SUBSTRING_PATTERN = "search_substring_pattern"
 
 
 def search(queryset, search_fields, value, ranked):
@@ -164,7 +169,8 @@ def search(queryset, search_fields, value, ranked):
     queryset = queryset.filter(matching(queryset.model, search_fields, value, query, connection))
     own, _ = split_fields(queryset.model, search_fields)
     if query is not None and own and queryset.model._meta.model_name in STORED_DOCUMENTS:
-        queryset = queryset.alias(**{DOCUMENT_QUERY: Value(tsquery(value))})
+        pattern = like_pattern(value, connection)
+        queryset = queryset.alias(**{DOCUMENT_QUERY: Value(tsquery(value)), SUBSTRING_PATTERN: Value(pattern)})
     if ranked and query is not None and own:
         rank = SearchRank(document(queryset.model, own), query)
         ordering = queryset.query.order_by or queryset.model._meta.ordering
@@ -174,33 +180,47 @@ def search(queryset, search_fields, value, ranked):
 
 def bounded_count(queryset, limit, counted):
     """`counted` (the SQL and params of a list's bounded count, `SELECT COUNT(*) FROM (… LIMIT n)`)
-    for a list whose only filter is a search of a growing table, answered first from the stored
-    document's GIN index alone (`@@`, no substring recheck): its matches are a part of the
-    search's, so past `limit` of them the list holds more than `limit` and the list's own count,
-    which rechecks every candidate row's text (a fifth of a second for a word in 4% of a million
-    statements on a loaded machine, against a twentieth), is never run. One query: PostgreSQL
-    evaluates the CASE's subqueries only as needed. None for any other list."""
+    for a list whose only filter is a search of a growing table, answered first from a part of the
+    search's matches, each counted up to `limit` + 1 alone: the stored document's GIN index (`@@`, no
+    substring recheck), then the record's own fields' substring test (`LIKE`, their trigram indexes).
+    Past `limit` in a part, the list holds more than `limit` and its own count, which tests every
+    candidate row against the whole search (the related records' too), is never run: a fifth of a
+    second for a word in 4% of a million statements on a loaded machine, against a twentieth, for the
+    document; for a part of a word (`ission`), which no document holds, the substring test alone reads
+    fewer rows than the whole OR (issue #18). One query: PostgreSQL evaluates the CASE's subqueries only
+    as needed. None for any other list."""
     annotations = queryset.query.annotations
     if DOCUMENT_QUERY not in annotations or len(queryset.query.where.children) != 1:
         return None
     sql, params = counted
-    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
-    document = (
-        f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {DOCUMENT_COLUMN} @@ "
-        f"to_tsquery('{CONFIG}'::regconfig, {UNACCENT}(%s)) LIMIT %s) matches"
+    connection = connections[queryset.db]
+    table = connection.ops.quote_name(queryset.model._meta.db_table)
+    fields = BY_MODEL[queryset.model].own_search_fields
+    # The same test as the search's (ContainsUnaccented), of each own field's column.
+    own = " OR ".join(
+        ContainsUnaccented.template.format(lhs=connection.ops.quote_name(field.column), rhs="%s")
+        for field in (queryset.model._meta.get_field(name) for name in fields)
     )
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT CASE WHEN ({document}) > %s THEN %s ELSE ({sql}) END",
-            [annotations[DOCUMENT_QUERY].value, limit + 1, limit, limit + 1, *params],
-        )
+    document = f"{DOCUMENT_COLUMN} @@ to_tsquery('{CONFIG}'::regconfig, {UNACCENT}(%s))"
+    pattern = annotations[SUBSTRING_PATTERN].value
+    parts = [(document, [annotations[DOCUMENT_QUERY].value]), (own, [pattern] * len(fields))]
+    cases, case_params = [], []
+    for condition, condition_params in parts:
+        counted_alone = f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {condition} LIMIT %s) matches"
+        cases.append(f"WHEN ({counted_alone}) > %s THEN %s")
+        case_params += [*condition_params, limit + 1, limit, limit + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CASE {' '.join(cases)} ELSE ({sql}) END", [*case_params, *params])
         return cursor.fetchone()[0]
+
+
+def ranked(queryset):
+    """Whether `queryset` is ordered by its search's rank first."""
+    ordering = queryset.query.order_by
+    first = ordering[0] if ordering else None
+    return isinstance(first, OrderBy) and isinstance(first.expression, SearchRank)
 
 
 def unranked(queryset):
     """`queryset` in its list's order, without the search's rank first (see policy.querying.pagination)."""
-    ordering = queryset.query.order_by
-    first = ordering[0] if ordering else None
-    if isinstance(first, OrderBy) and isinstance(first.expression, SearchRank):
-        return queryset.order_by(*ordering[1:])
-    return queryset
+    return queryset.order_by(*queryset.query.order_by[1:]) if ranked(queryset) else queryset
