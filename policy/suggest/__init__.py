@@ -50,7 +50,7 @@ def suggest(text, published_on=None, known=NOTHING_KNOWN):
         proposals += module.extract(document)
     for proposal in proposals:  # a record naming a new actor in any field needs that actor first
         named = [slug for slug in actors_named(proposal.fields) if slug in document.new_slugs]
-        proposal.needs = list(dict.fromkeys([*proposal.needs, *named]))
+        proposal.needs = list(dict.fromkeys(named))
     used = {slug for proposal in proposals for slug in proposal.needs}
     # A new actor is proposed when a record names it, or when the text introduces it with a role.
     actors = [p for p in actors if p.fields["slug"] in used or p.fields["role"]]

@@ -106,5 +106,4 @@ def _proposal(document, mention, kind, phrase, location, rule, start, end):
         "countries": document.countries_in(start, end),
     }
     fields.update(mention.as_fields("start_date", "end_date"))
-    needs = [slug for slug in participants if slug in getattr(document, "new_slugs", ())]
-    return Proposal("event", fields, sentence, start, end, 0.6, rule, needs)
+    return Proposal("event", fields, sentence, start, end, 0.6, rule)

@@ -207,5 +207,4 @@ def _proposal(document, draft):
         fields["date_precision"] = "year"
     if draft.rule == "quotes.partial":
         fields["notes"] = "Partial quote: the source quotes these words within its own sentence."
-    needs = [slug for slug in (draft.speaker, draft.addressee) if slug in getattr(document, "new_slugs", ())]
-    return Proposal("statement", fields, excerpt, start, end, draft.confidence, draft.rule, needs)
+    return Proposal("statement", fields, excerpt, start, end, draft.confidence, draft.rule)
