@@ -19,3 +19,15 @@ threads = max(int(os.environ.get("GUNICORN_THREADS", 4)), int(os.environ.get("EX
 # worker without cutting long exports short (a sync worker's export longer than it was killed).
 timeout = 60
 keepalive = 5
+
+# The application is loaded and warmed once, in the master, before the workers fork: every worker then
+# answers its first request of each kind as fast as its next (policy/warmup.py). WARM_UP=0 turns the
+# warm-up off. A preloaded application is not reloaded by SIGHUP: restart gunicorn to deploy new code.
+preload_app = True
+
+
+def when_ready(server):
+    if os.environ.get("WARM_UP", "1") != "0":
+        from policy.warmup import warm
+
+        warm(server.app.wsgi())
