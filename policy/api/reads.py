@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from .. import facets
-from ..querying.pagination import Rows, count_key
+from ..querying.pagination import Rows, count_key, exported
 from ..querying.parameters import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
 from ..querying.prepared import Prepared
 from ..reading.as_of import parse_as_of
@@ -68,7 +68,7 @@ class ListReads:
         queryset, columns = self.filter_queryset(self.get_queryset()), self.plan.columns(names)
         facet_names = self.requested_facets(request)
         if request.accepted_renderer.format == "csv" and not PAGE_PARAMETERS & set(request.query_params):
-            return self.whole_list_csv(queryset.values(*columns), names)
+            return self.whole_list_csv(exported(queryset, columns, count_key(request)).values(*columns), names)
         # Counted without joins, paged by primary key first (policy.querying.pagination).
         page = self.paginate_queryset(Rows(queryset, columns))
         response = self.get_paginated_response(self.plan.represent(page, names, request))

@@ -69,6 +69,7 @@ class Rows:
     ordered = True
     count_key = None  # set by the paginator
     many = False  # more than COUNT_LIMIT matches (unrank)
+    few = False  # counted before the page, and COUNT_LIMIT matches at most (plans.sorted_matches)
     deep_page_advice = (
         "follow `cursor=` instead (empty for the first page, then each `next` link), "
         "at the same cost at any depth, or narrow the filters"
@@ -101,7 +102,8 @@ class Rows:
             return selected_value(keys.db, *counted) if found is None else found
 
         found = cached_count(keys, key=key, count=count)
-        return (found, True) if found <= limit else (limit, False)
+        self.few = found <= limit
+        return (found, True) if self.few else (limit, False)
 
     def unrank(self):
         """More than COUNT_LIMIT matches: keep the list's order rather than a search's rank, which reads
@@ -119,8 +121,23 @@ class Rows:
         return list(dict.fromkeys([*(query.order_by or self.queryset.model._meta.ordering), "pk"]))
 
     def __getitem__(self, window):
-        keys = plans.key_walk(self.queryset, window.stop) if self.many else self.queryset
+        if self.many:
+            keys = plans.key_walk(self.queryset, window.stop)
+        else:
+            keys = plans.sorted_matches(self.queryset) if self.few else self.queryset
         return RowsByKeys.read(keys.values("pk")[window], self.columns, self.ordering())
+
+
+def exported(queryset, columns, key):
+    """A whole filtered list about to be exported, read through its filters' indexes when its count says it
+    holds few matches (plans.sorted_matches): one bounded count, where walking the key's index to find few
+    rows read most of the table (16 s at a million statements for an export of the last hour's changes)."""
+    if not queryset.query.where:
+        return queryset
+    rows = Rows(queryset, columns)
+    rows.count_key = key
+    rows.counted()
+    return plans.sorted_matches(queryset) if rows.few else queryset
 
 
 def selected_value(using, sql, params):

@@ -26,7 +26,7 @@ from django.db.models.sql.where import AND, WhereNode
 
 from .. import search
 from ..records import BY_MODEL
-from ..search.sqlite import PageOrderHint
+from ..search.sqlite import WALKS_ITS_ORDER, PageOrderHint
 
 RANGE_LOOKUPS = (GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual, Range)
 # A walk is asked for COUNT_LIMIT ÷ WALKED_SHARE rows at most: past COUNT_LIMIT matches it then reads a
@@ -71,6 +71,28 @@ def unindexed(lookup):
     """The same comparison of `+column` (in an ordered query: policy.search.sqlite.PageOrderHint)."""
     column = lookup.lhs
     return type(lookup)(PageOrderHint(column, output_field=column.output_field), lookup.rhs)
+
+
+def sorted_matches(queryset):
+    """`queryset` (a list holding at most COUNT_LIMIT matches, as its count just said), ordered so that
+    SQLite reads the matches through their filters' indexes and sorts them, rather than walking the
+    order's index until the page is full: a walk that finds few matches reads most of the table (a
+    `?updated_after=` of the last hour at a million statements: 18 s, against 1 ms through the
+    timestamp's index). Each ordering column is written `+column`, which SQLite reads through no index;
+    the same rows in the same order. PostgreSQL's statistics tell its planner as much."""
+    if connections[queryset.db].vendor != "sqlite" or not queryset.query.where:
+        return queryset
+    if WALKS_ITS_ORDER in queryset.query.annotations:  # a frequent word's matches: the walk was chosen for them
+        return queryset
+    ordering = queryset.query.order_by or queryset.model._meta.ordering
+    if not ordering or not all(isinstance(term, str) for term in ordering):
+        return queryset
+    return queryset.order_by(*(unindexed_order(term) for term in ordering))
+
+
+def unindexed_order(term):
+    column = PageOrderHint(F(term.lstrip("-")))
+    return column.desc() if term.startswith("-") else column.asc()
 
 
 def count_first(queryset):

@@ -184,6 +184,7 @@ def fts_match(connection, model, fields, value):
 
 
 FREQUENT = 5_000  # FTS matches from which a page reads the table in its order (substring_search)
+WALKS_ITS_ORDER = "unindexed_pk"  # the alias of a query so filtered (policy.querying.plans.sorted_matches)
 
 
 def indexed_matches(connection, match, limit):
@@ -253,7 +254,7 @@ def substring_search(queryset, search_fields, value, limit=0):
             # stop at the page's end (0.03 s). For a rare word that walk would cross the whole
             # index (70 ms against 0.1), hence the count first.
             unindexed = PageOrderHint(F("pk"), output_field=models.IntegerField())
-            return queryset.alias(unindexed_pk=unindexed).filter(unindexed_pk__in=ids), beyond
+            return queryset.alias(**{WALKS_ITS_ORDER: unindexed}).filter(**{f"{WALKS_ITS_ORDER}__in": ids}), beyond
         return queryset.filter(pk__in=ids), beyond
     condition = Q()
     for name in own:
