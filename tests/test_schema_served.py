@@ -12,6 +12,8 @@ from drf_spectacular.renderers import OpenApiJsonRenderer, OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.test import APIRequestFactory
 
+from policy.api import openapi
+
 from .api_support import API
 
 SCHEMA = f"{API}schema/"
@@ -100,3 +102,20 @@ def test_drf_spectacular_s_view_is_what_the_child_reproduces(children):
     own = SpectacularAPIView.as_view()(APIRequestFactory().get(SCHEMA, {"format": "json"}))
     own.render()
     assert Client().get(SCHEMA, {"format": "json"}).content == own.content
+
+
+def test_the_child_reads_the_settings_this_process_runs_with(children, monkeypatch, settings):
+    """`runserver` imports policy.wsgi, which defaults DJANGO_ENV to production once the development
+    settings are read: the child must not start as a production process without SECRET_KEY."""
+    assert settings.ENVIRONMENT == "development"
+    monkeypatch.setenv("DJANGO_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    assert Client().get(SCHEMA).status_code == 200
+
+
+def test_a_schema_that_cannot_be_generated_is_a_json_503_that_says_why(children, monkeypatch):
+    monkeypatch.setitem(openapi.COMMAND_FORMATS, "yaml", "no-such-format")
+    response = Client().get(SCHEMA)
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert response.json()["detail"].startswith("The schema could not be generated: ")
+    assert "no-such-format" in response.json()["detail"]

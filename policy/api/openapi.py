@@ -5,6 +5,8 @@ worker, returned to the system only in part) would stay in a worker for its life
 may hold (issue #18). `manage.py spectacular` writes the same bytes as drf-spectacular's view (tested), in a
 process that exits; the worker keeps the answer, a megabyte or two per format, in the cache."""
 
+import logging
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,10 +19,12 @@ from django.http import HttpResponse
 from django.utils.cache import patch_response_headers
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 
 from ..querying.parameters import reject_unknown_parameters
 from .renderers import ErrorsAsJSON
+
+logger = logging.getLogger(__name__)
 
 # The schema changes only with the code: an hour, so that a deploy's change is served within the hour
 # where the cache outlives the workers (Redis).
@@ -36,8 +40,21 @@ def generated(file_format, lang):
         path = Path(directory) / f"schema.{file_format}"
         command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "spectacular"]
         command += ["--format", COMMAND_FORMATS[file_format], "--file", str(path), *(["--lang", lang] if lang else [])]
-        subprocess.run(command, check=True, capture_output=True, timeout=300)
+        # The settings this process runs with, whatever its environment says now: `runserver` imports
+        # policy.wsgi, which defaults DJANGO_ENV to production after the settings were read.
+        environment = {**os.environ, "DJANGO_ENV": settings.ENVIRONMENT}
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=300, env=environment)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as failure:
+            last = (failure.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or ["timed out"]
+            logger.error("the schema could not be generated: %s", (failure.stderr or b"").decode(errors="replace"))
+            raise SchemaUnavailable(f"The schema could not be generated: {last[0]}") from failure
         return path.read_bytes()
+
+
+class SchemaUnavailable(APIException):
+    status_code = 503
+    default_code = "schema_unavailable"
 
 
 class SchemaView(ErrorsAsJSON, SpectacularAPIView):
