@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 
 from policy import provenance
 from policy import representation as api_serializers
-from policy.models import Policy, Topic
+from policy.models import Policy, Suggestion, Topic
 
 from .api_support import editor_user, link_payload
 
@@ -68,6 +68,8 @@ def edited(admin_client, superuser, django_user_model):
     assert client.post(f"{API}topics/", {"slug": "new-topic", "name": "New"}, format="json").status_code == 201
     assert admin_client.post(f"/admin/policy/topic/{Topic.objects.get(slug='new-topic').pk}/delete/", {"post": "yes"})
     assert LogEntry.objects.exists()
+    call_command("suggest", "usa-today-biden-mexico-2021-05-07", verbosity=0)  # the review queue's rows too
+    assert Suggestion.objects.exists()
 
 
 def test_backup_then_restore_into_an_empty_database_reproduces_every_row(edited, tmp_path):

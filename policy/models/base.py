@@ -143,7 +143,9 @@ class Cited(Record, Citation):
 @receiver(pre_save)
 def stamp_raw_saves(sender, instance, raw=False, **kwargs):
     """`loaddata` saves raw, which skips auto_now/auto_now_add: stamp fixture records with the load time."""
-    if raw and hasattr(instance, "created_at"):
-        now = timezone.now()
-        instance.created_at = instance.created_at or now
-        instance.updated_at = instance.updated_at or now
+    if not raw:
+        return
+    now = timezone.now()
+    for stamp in ("created_at", "updated_at"):  # a suggestion has the first only
+        if hasattr(instance, stamp):
+            setattr(instance, stamp, getattr(instance, stamp) or now)
