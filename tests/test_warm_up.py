@@ -50,7 +50,7 @@ def manage(env, *args):
 
 
 def request(base, path, data=None, token=None, raw=False):
-    headers = {"Accept": "application/json", "X-Forwarded-Proto": "https"}
+    headers = {"Accept": "text/csv" if raw else "application/json", "X-Forwarded-Proto": "https"}
     if data is not None:
         headers["Content-Type"] = "application/json"
     if token:
