@@ -9,7 +9,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from .. import facets
-from ..querying.pagination import Rows, count_key, exported
+from ..querying import plans
+from ..querying.pagination import Rows, count_key
 from ..querying.parameters import DETAIL_PARAMETERS, PAGE_PARAMETERS, reject_unknown_parameters
 from ..querying.prepared import Prepared
 from ..reading.as_of import parse_as_of
@@ -45,6 +46,18 @@ def sparse_fields(available, params):
     if errors:
         raise ValidationError(errors)
     return names
+
+
+def exported(queryset, columns, key):
+    """A whole filtered list about to be exported, read through its filters' indexes when its count says it
+    holds few matches (plans.sorted_matches): one bounded count, where walking the key's index to find few
+    rows read most of the table (16 s at a million statements for an export of the last hour's changes)."""
+    if not queryset.query.where:
+        return queryset
+    rows = Rows(queryset, columns)
+    rows.count_key = key
+    rows.counted()
+    return plans.sorted_matches(queryset) if rows.few else queryset
 
 
 class ListReads:

@@ -25,7 +25,6 @@ Every list answers `{"count", "next", "previous", "results"}` (policy.api.pagina
 """
 
 import math
-import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -45,12 +44,10 @@ from ..records import BY_MODEL
 from . import plans
 from .by_keys import RowsByKeys
 from .cursors import CursorPage, continuing_link
-from .parameters import COMMON_PARAMETERS
+from .parameters import COMMON_PARAMETERS, WHOLE_NUMBER, requested_size
 
 # Parameters that never change which records a list counts.
 UNCOUNTED = COMMON_PARAMETERS | {"facets"}
-# ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
-WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
 # Beyond any table (and past what a database's OFFSET, a 64-bit integer, can hold).
 MAX_OFFSET = 2**62
 
@@ -121,43 +118,15 @@ class Rows:
         return list(dict.fromkeys([*(query.order_by or self.queryset.model._meta.ordering), "pk"]))
 
     def __getitem__(self, window):
-        if self.many:
-            keys = plans.key_walk(self.queryset, window.stop)
-        else:
-            keys = plans.sorted_matches(self.queryset) if self.few else self.queryset
+        keys = plans.key_walk(self.queryset, window.stop) if self.many else self.queryset
+        keys = plans.sorted_matches(keys) if self.few else keys
         return RowsByKeys.read(keys.values("pk")[window], self.columns, self.ordering())
-
-
-def exported(queryset, columns, key):
-    """A whole filtered list about to be exported, read through its filters' indexes when its count says it
-    holds few matches (plans.sorted_matches): one bounded count, where walking the key's index to find few
-    rows read most of the table (16 s at a million statements for an export of the last hour's changes)."""
-    if not queryset.query.where:
-        return queryset
-    rows = Rows(queryset, columns)
-    rows.count_key = key
-    rows.counted()
-    return plans.sorted_matches(queryset) if rows.few else queryset
 
 
 def selected_value(using, sql, params):
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
-
-
-def requested_size(request, default, maximum):
-    """The request's `page_size`: a whole number from 1 (a 400 otherwise), capped at `maximum` as DRF
-    does rather than refused."""
-    raw = request.query_params.get("page_size")
-    if raw is None:
-        return default
-    if not WHOLE_NUMBER.fullmatch(raw):
-        raise ValidationError({"page_size": [f"“{raw}” is not a whole number."]})
-    size = int(raw)
-    if size < 1:
-        raise ValidationError({"page_size": ["Must be at least 1."]})
-    return min(size, maximum)
 
 
 def unordered_keys(queryset):

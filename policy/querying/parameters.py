@@ -2,6 +2,7 @@
 single-valued one given twice (`page=1&page=2`), which would otherwise silently mean the last."""
 
 import copy
+import re
 
 import django_filters
 from django import forms
@@ -122,3 +123,21 @@ def strictly_filtered(request, queryset, filterset_class, known=COMMON_PARAMETER
     if not filterset.is_valid():
         raise translate_validation(filterset.errors)
     return filterset.qs
+
+
+# ASCII digits only: str.isdigit() also accepts "²", which int() then refuses (a 500).
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,30}")
+
+
+def requested_size(request, default, maximum):
+    """The request's `page_size`: a whole number from 1 (a 400 otherwise), capped at `maximum` as DRF
+    does rather than refused."""
+    raw = request.query_params.get("page_size")
+    if raw is None:
+        return default
+    if not WHOLE_NUMBER.fullmatch(raw):
+        raise ValidationError({"page_size": [f"“{raw}” is not a whole number."]})
+    size = int(raw)
+    if size < 1:
+        raise ValidationError({"page_size": ["Must be at least 1."]})
+    return min(size, maximum)
