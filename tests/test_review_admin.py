@@ -75,6 +75,30 @@ def test_the_change_form_edits_then_accepts_or_rejects(admin_client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("typed", ['["x"]', "null", "42", '"just a string"', "[1, 2]"])
+@pytest.mark.parametrize("button", ["_accept", "_continue"])
+def test_fields_that_are_not_an_object_are_a_form_error_not_a_500(admin_client, typed, button):
+    suggestion = suggest()
+    url = reverse("admin:policy_suggestion_change", args=[suggestion.pk])
+    form = {"record_type": "statement", "fields": typed, "source": suggestion.source_id, "excerpt": suggestion.excerpt}
+    page = admin_client.post(url, {**form, button: "Save"})
+    assert page.status_code == 200 and "Must be an object" in page.content.decode()
+    suggestion.refresh_from_db()
+    assert (suggestion.state, suggestion.fields["speaker"]) == ("pending", "kamala-harris")
+
+
+@pytest.mark.django_db
+def test_a_suggestion_stored_with_fields_not_an_object_is_refused_on_accept_not_a_500(admin_client, superuser):
+    suggestion = suggest()
+    Suggestion.objects.filter(pk=suggestion.pk).update(fields=42)  # past the form's and the API's checks
+    suggestion.refresh_from_db()
+    with pytest.raises(queue.drf.ValidationError) as refused:
+        queue.accept(suggestion, superuser)
+    assert "Must be an object" in str(refused.value.detail["fields"][0])
+    assert Suggestion.objects.get(pk=suggestion.pk).state == "pending"
+
+
+@pytest.mark.django_db
 def test_the_queue_lists_and_filters_by_source_and_state(admin_client):
     suggestion = suggest()
     page = admin_client.get(CHANGELIST, {"source__id__exact": suggestion.source_id, "state__exact": "pending"})

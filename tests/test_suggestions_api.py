@@ -95,6 +95,20 @@ def test_patch_edits_fields_of_a_pending_suggestion_only(editor):
 
 
 @pytest.mark.django_db
+def test_patch_merges_fields_and_a_null_removes_one(editor):
+    suggestion = suggest()
+    client = client_for(editor)
+    url = f"{API}{suggestion.pk}/"
+    text = suggestion.fields["text"]
+    response = client.patch(url, {"fields": {"kind": "quote"}}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["fields"] == {"speaker": "kamala-harris", "kind": "quote", "text": text}
+    response = client.patch(url, {"fields": {"speaker": None, "said_on": "2021-06-09"}}, format="json")
+    assert response.json()["fields"] == {"kind": "quote", "text": text, "said_on": "2021-06-09"}
+    assert Suggestion.objects.get(pk=suggestion.pk).fields == {"kind": "quote", "text": text, "said_on": "2021-06-09"}
+
+
+@pytest.mark.django_db
 def test_accept_creates_the_record_or_answers_its_field_errors(editor):
     suggestion = suggest(speaker="nobody-at-all")
     client = client_for(editor)

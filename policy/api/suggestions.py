@@ -110,7 +110,16 @@ class SuggestionSerializer(KnownKeysOnly, serializers.ModelSerializer):
     def validate(self, attrs):
         if self.instance is not None and self.instance.state != Suggestion.State.PENDING:
             raise serializers.ValidationError({"state": [f"A {self.instance.state} suggestion cannot be edited."]})
+        if self.partial and "fields" in attrs:
+            attrs["fields"] = merged(self.instance.fields, attrs["fields"])
         return attrs
+
+
+def merged(proposed, edits):
+    """A PATCH's `fields` as a JSON merge patch (RFC 7386) of the proposed ones: the keys it names change,
+    a null removes its key, the others stay (the queue has no PUT)."""
+    kept = {**(proposed if isinstance(proposed, dict) else {}), **edits}
+    return {key: value for key, value in kept.items() if value is not None}
 
 
 class AcceptSerializer(KnownKeysOnly, serializers.Serializer):

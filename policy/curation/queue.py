@@ -54,6 +54,8 @@ def propose(
 
 def payload(suggestion, fields=None):
     """What the API's POST would be sent: the proposed fields (edited by `fields`) with the citation."""
+    if not isinstance(suggestion.fields or {}, dict):  # written past the API's and the admin's checks
+        raise drf.ValidationError({"fields": ["Must be an object: the proposed record's fields. Edit the suggestion."]})
     data = {**(suggestion.fields or {}), **(fields or {})}
     declared = BY_NAME.get(suggestion.record_type)
     if declared is not None and declared.cited:

@@ -7,6 +7,7 @@ the real record through the API's own validation (policy.curation.queue).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -60,6 +61,12 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.record_type} ({self.state})"
+
+    def clean(self):
+        # The admin's JSON box takes any JSON; accepting reads the fields as an object (queue.payload).
+        if not isinstance(self.fields, dict):
+            message = 'Must be an object: the proposed record\'s fields, e.g. {"kind": "quote"}.'
+            raise ValidationError({"fields": message})
 
     @property
     def summary(self):
