@@ -93,7 +93,7 @@ REQUESTS = {
     "page 0": case("get", "topics/?page=0", 400, "not a page number"),
     "page abc": case("get", "topics/?page=abc", 400, "not a page number"),
     "page 1.5": case("get", "topics/?page=1.5", 400, "not a page number"),
-    "a page past the last": case("get", "topics/?page=99999", 404, "Invalid page"),
+    "a page past the last": case("get", "topics/?page=99999", 404, "Page 99999 is past the last page, 1: 15 rows"),
     "page_size -5": case("get", "topics/?page_size=-5", 400, "at least 1"),
     "page_size abc": case("get", "topics/?page_size=abc", 400, "not a whole number"),
     "a JSON body nested 3 000 deep": case("patch", "topics/migration/", 400, "nested too deeply", body=DEEP_JSON),
@@ -201,7 +201,7 @@ def cursor(ordering, values):
 ANONYMOUS = {
     "superscript digits as a page": ("get", "topics/?page=%C2%B2", 400, "not a page number"),
     "superscript digits as a page size": ("get", "topics/?page_size=%C2%B2", 400, "not a whole number"),
-    "a page beyond any database's OFFSET": ("get", "topics/?page=" + "9" * 25, 404, "Invalid page"),
+    "a page beyond any database's OFFSET": ("get", "topics/?page=" + "9" * 25, 404, "past the last page, 1: 15"),
     "as_of past the last date-time, in UTC": (
         "get", "topics/migration/?as_of=9999-12-31T23:59:59-23:59", 400, "not an ISO 8601"
     ),

@@ -235,8 +235,12 @@ def test_facets_follow_the_filters(client):
 
 @pytest.mark.parametrize("url", ["/statements/?page=999", "/timeline/?page=999"])
 def test_a_page_past_the_last_is_a_404_as_in_the_api(client, url):
-    assert client.get(url).status_code == 404
-    assert APIClient().get(url.replace("/", "/api/v1/", 1)).status_code == 404
+    response = client.get(url, HTTP_ACCEPT="text/html,*/*;q=0.8")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "Page 999 is past the last page, 1: " in text and 'href="/"' in text and "site.css" in text
+    api = APIClient().get(url.replace("/", "/api/v1/", 1))
+    assert api.status_code == 404 and api.json()["detail"].startswith("Page 999 is past the last page, 1: ")
 
 
 def test_a_malformed_cursor_is_a_400_on_the_page(client):

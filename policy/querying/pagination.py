@@ -32,7 +32,6 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db import connections
-from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -159,7 +158,6 @@ class NumberedPages:
     page_size_query_param = "page_size"
     cursor_query_param = "cursor"
     max_page_size = 1000
-    invalid_page_message = _("Invalid page.")  # DRF's words
 
     def __init__(self, page_size=None):
         self.page_size = page_size or api_settings.PAGE_SIZE
@@ -185,7 +183,7 @@ class NumberedPages:
             self.refuse_deep_page(queryset, offset)
         rows, more, counted = read_page(queryset, offset, size)
         if not rows and number > 1:
-            raise NotFound(self.invalid_page_message)
+            raise NotFound(past_the_end(number, size, *counted_first(queryset)))
         paginator = Paginator([], size)
         paginator.count, self.count_is_exact = reconciled(*counted, offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset
@@ -212,7 +210,8 @@ class NumberedPages:
         """A numbered page costs every row it skips: past MAX_PAGE_OFFSET, a 400 naming a cheaper way
         (or the 404 of a page past the end; the count may be cached, and decides only which refusal)."""
         if offset > MAX_OFFSET or not has_row_at(queryset, offset):
-            raise NotFound(self.invalid_page_message)
+            size = self.get_page_size(self.request)
+            raise NotFound(past_the_end(offset // size + 1, size, *counted_first(queryset)))
         advice = getattr(queryset, "deep_page_advice", "narrow the filters")
         message = f"Pages that skip more than {settings.MAX_PAGE_OFFSET:,} rows are not served: {advice}."
         raise ValidationError({self.page_query_param: [message]})
@@ -252,6 +251,14 @@ def read_page(queryset, offset, size):
     if more and not first:
         counted = counted_first(queryset)
     return rows, more, counted
+
+
+def past_the_end(number, size=None, count=None, exact=False):
+    """The 404's message for a numbered page past the last: which page is the last, when the count is exact."""
+    if size is None or count is None or not exact:
+        return f"Page {number} is past the last page of this list."
+    last = max(1, -(-count // size))
+    return f"Page {number} is past the last page, {last}: {count:,} rows at {size} a page."
 
 
 def has_row_at(queryset, offset):
