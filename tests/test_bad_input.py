@@ -43,6 +43,9 @@ BIG = 3 * 1024 * 1024  # above DATA_UPLOAD_MAX_MEMORY_SIZE
 DEEP_JSON = "[" * 3000 + "]" * 3000
 
 
+ACTOR_WITH = '{"slug": "new-person", "name": "New Person", "kind": "person", "aliases": %s}'
+
+
 def case(method, url, status, message, *, body=None, content_type="application/json", **headers):
     return {"method": method, "url": url, "status": status, "message": message, "body": body, "type": content_type}
 
@@ -137,6 +140,9 @@ REQUESTS = {
     "a non-slug slug": case("post", "topics/", 400, "slug", body='{"slug": "no spaces!", "name": "x"}'),
     "a unicode slug": case("post", "topics/", 400, "slug", body='{"slug": "migración", "name": "x"}'),
     "a duplicate slug": case("post", "topics/", 400, "already exists", body='{"slug": "migration", "name": "x"}'),
+    # The admin's rule for aliases (each once, case aside; two characters or more), in the API too.
+    "an alias twice": case("post", "actors/", 400, "Each alias once: ab is", body=ACTOR_WITH % '["AB", "ab"]'),
+    "a one-letter alias": case("post", "actors/", 400, "two characters or more", body=ACTOR_WITH % '["B"]'),
     "a negative amount": case("patch", "aid-packages/AID/", 400, "greater than or equal to 0", body='{"amount": "-5"}'),
     "an amount with 30 digits": case(
         "patch", "aid-packages/AID/", 400, "digits", body='{"amount": "1' + "0" * 29 + '"}'

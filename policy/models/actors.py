@@ -8,8 +8,20 @@ from .base import Record, history
 
 
 def validate_aliases(value):
+    """The API's and the admin's rule alike: a list of names, each once (case aside), each of two
+    characters or more — a one-letter alias would name the actor wherever a text says "a"."""
     if not isinstance(value, list) or not all(isinstance(alias, str) and alias.strip() for alias in value):
         raise ValidationError("Aliases must be a list of non-empty strings.")
+    short = [alias for alias in value if len(alias.strip()) < 2]
+    if short:
+        raise ValidationError(f"An alias has two characters or more: {', '.join(short)} is too short.")
+    seen, repeated = set(), []
+    for alias in value:
+        if alias.strip().casefold() in seen:
+            repeated.append(alias)
+        seen.add(alias.strip().casefold())
+    if repeated:
+        raise ValidationError(f"Each alias once: {', '.join(repeated)} is repeated.")
 
 
 class Actor(Record):
