@@ -74,7 +74,8 @@ def test_list_filters_by_source_state_type_and_origin(editor):
     assert client.get(API, {"state": "maybe"}).status_code == 400
     assert client.get(API, {"colour": "red"}).status_code == 400
     assert client.get(f"{API}{actor.pk}/", {"state": "pending"}).status_code == 400
-    assert client.get(f"{API}999999/").status_code == 404
+    missing = client.get(f"{API}999999/")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "No suggestion with id “999999”."})
 
 
 @pytest.mark.django_db

@@ -7,10 +7,11 @@ the timeline, search or the CSV exports.
 """
 
 import django_filters
+from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
@@ -178,6 +179,12 @@ class SuggestionViewSet(
     http_method_names = ["get", "patch", "post", "head", "options"]
     editors_only = True  # policy.api.schema documents 401/403 on reads too
     lookup_value_regex = "[0-9]+"
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:  # DRF's "No Suggestion matches the given query.", unlike every other resource's 404
+            raise NotFound(f"No suggestion with id “{self.kwargs[self.lookup_field]}”.") from None
 
     def filter_queryset(self, queryset):
         if self.action != "list":  # a detail or an action: strict parameters too
