@@ -75,6 +75,20 @@ def test_the_change_form_edits_then_accepts_or_rejects(admin_client):
 
 
 @pytest.mark.django_db
+def test_a_reject_without_a_reason_stays_on_the_form_with_the_error_alone(admin_client):
+    suggestion = suggest()
+    url = reverse("admin:policy_suggestion_change", args=[suggestion.pk])
+    fields = '{"speaker": "joe-biden", "text": "It probably won\\u2019t be easy.", "kind": "paraphrase"}'
+    form = {"record_type": "statement", "fields": fields, "source": suggestion.source_id, "excerpt": suggestion.excerpt}
+    response = admin_client.post(url, {**form, "_reject": "Reject", "rejection_reason": ""})
+    assert response.status_code == 302 and response["Location"] == url
+    shown = texts(response)
+    assert len(shown) == 1 and "reason" in shown[0] and "the edits are saved" in shown[0], shown
+    suggestion.refresh_from_db()
+    assert (suggestion.state, suggestion.fields["speaker"]) == ("pending", "joe-biden")
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("typed", ['["x"]', "null", "42", '"just a string"', "[1, 2]"])
 @pytest.mark.parametrize("button", ["_accept", "_continue"])
 def test_fields_that_are_not_an_object_are_a_form_error_not_a_500(admin_client, typed, button):

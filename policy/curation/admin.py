@@ -3,6 +3,7 @@ at a time or in bulk (a message per row); the import page; and slugs proposed on
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 from rest_framework.exceptions import ValidationError
@@ -49,17 +50,24 @@ class Review:
     selected ones in bulk, with a message per suggestion."""
 
     def response_change(self, request, obj):
-        """“Save and accept” / “Reject” on the change form: one suggestion at a time."""
+        """“Save and accept” / “Reject” on the change form: one suggestion at a time. One that fails stays
+        on its form with the error alone (the edits are saved), not under "changed successfully"."""
         if "_accept" in request.POST:
-            self.accept_one(request, obj)
+            done = self.accept_one(request, obj)
         elif "_reject" in request.POST:
-            reason = request.POST.get("rejection_reason", "")
-            try:
-                queue.reject(obj, request.user, reason)
-                self.message_user(request, f"Rejected suggestion #{obj.pk}.")
-            except ValidationError as error:
-                self.message_user(request, f"#{obj.pk}: {queue.error_text(error)}", messages.ERROR)
-        return super().response_change(request, obj)
+            done = self.reject_one(request, obj, request.POST.get("rejection_reason", ""))
+        else:
+            done = True
+        return super().response_change(request, obj) if done else HttpResponseRedirect(request.get_full_path())
+
+    def reject_one(self, request, obj, reason):
+        try:
+            queue.reject(obj, request.user, reason)
+        except ValidationError as error:
+            self.message_user(request, f"#{obj.pk}: {queue.error_text(error)} (the edits are saved)", messages.ERROR)
+            return False
+        self.message_user(request, f"Rejected suggestion #{obj.pk}.")
+        return True
 
     def accept_one(self, request, obj):
         declared = queue.BY_NAME.get(obj.record_type)
