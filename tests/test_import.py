@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from policy.curation import tabular
-from policy.models import Statement, Suggestion
+from policy.models import Actor, Statement, Suggestion
 from tests.api_support import editor_user, table_counts, user_with
 
 SOURCE = "usa-today-biden-mexico-2021-05-07"
@@ -127,6 +127,22 @@ def test_a_bad_row_refuses_the_whole_file_naming_row_and_column(tmp_path):
     assert "row 4, column source: error: No source has the key, name or alias “no-such-source”." in report
     assert "row 5, column said_on: error: “23/03/2021” is not a date: write 2021-03-23, 2021-03 or 2021." in report
     assert "row 5, column countries: error: No country has the key, name or alias “Atlantis”." in report
+
+
+@pytest.mark.django_db
+def test_a_speaker_two_actors_answer_to_is_an_error_and_accents_are_ignored(tmp_path):
+    Actor.objects.create(slug="another-amlo", name="Another Person", kind="person", aliases=["amlo"])
+    rows = [["Lopez Obrador", *ROWS[0][1:]], ROWS[0]]
+    message = refused(write(tmp_path, "statements.csv", rows=rows))
+    assert "Nothing was imported" in message
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_records", str(tmp_path / "statements.csv"), stdout=out)
+    report = out.getvalue()
+    amlo = "andres-manuel-lopez-obrador"
+    assert f"row 3, column speaker: error: “AMLO” names 2 actors: use the key ({amlo}, another-amlo)." in report
+    assert "row 2" not in report.replace("row 2: ok", "") and "new actor" not in report, report
+    assert not Suggestion.objects.filter(record_type="actor").exists()
 
 
 @pytest.mark.django_db

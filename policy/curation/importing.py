@@ -132,8 +132,8 @@ class Converter:
     def related_key(self, model, name, column, pending):
         try:
             return self.references.key(model, name)
-        except Unresolved:
-            if model is not Actor:
+        except Unresolved as unresolved:
+            if model is not Actor or unresolved.ambiguous:
                 raise
         # A name no actor answers to: a new actor, suggested once (unless a pending suggestion has it).
         if name not in self.report.new_actors:

@@ -1,17 +1,22 @@
 """Related records named in an import by key (slug or country code), name or title, or alias.
 
 Each distinct name is looked up once (then remembered): the key first, then the name (any case),
-then, for actors, their aliases. A name two records answer to is ambiguous: the row must use the key.
+then, for actors, their names and aliases with accents and case ignored (`Lopez Obrador` is the actor
+whose alias is “López Obrador”). A name two records answer to is ambiguous: the row must use the key —
+an error, never a new actor.
 """
 
 from django.db.models.functions import Lower
 
 from .. import records
 from ..models import Actor, Country
+from ..search.folding import fold
 
 
 class Unresolved(ValueError):
-    pass
+    def __init__(self, message, ambiguous=False):
+        super().__init__(message)
+        self.ambiguous = ambiguous
 
 
 class References:
@@ -46,7 +51,8 @@ class References:
         noun = model._meta.verbose_name
         if len(keys) > 1:
             plural = model._meta.verbose_name_plural
-            return Unresolved(f"“{name}” names {len(keys)} {plural}: use the key ({', '.join(sorted(keys))}).")
+            message = f"“{name}” names {len(keys)} {plural}: use the key ({', '.join(sorted(keys))})."
+            return Unresolved(message, ambiguous=True)
         if not keys:
             return Unresolved(f"No {noun} has the key, name or alias “{name}”.")
         return keys.pop()
@@ -54,7 +60,7 @@ class References:
     def alias_keys(self, name):
         if self.aliases is None:
             self.aliases = {}
-            for slug, aliases in Actor.objects.exclude(aliases=[]).values_list("slug", "aliases"):
-                for alias in aliases or ():
-                    self.aliases.setdefault(alias.casefold(), set()).add(slug)
-        return set(self.aliases.get(name.casefold(), ()))
+            for slug, actor_name, aliases in Actor.objects.values_list("slug", "name", "aliases"):
+                for alias in [actor_name, *(aliases or ())]:
+                    self.aliases.setdefault(fold(alias.strip()), set()).add(slug)
+        return set(self.aliases.get(fold(name.strip()), ()))
