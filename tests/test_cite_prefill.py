@@ -13,6 +13,7 @@ TEXT = "\n\n".join(
     [
         "Leaders met by video on Tuesday. “The virus does not stop at any border,” Kamala Harris told the meeting.",
         "Vice President Kamala Harris said the plan would be coordinated with local health ministries.",
+        "“We will share doses,” Kamala Harris said on Tuesday. “And we will share them fast.”",
     ]
 )
 
@@ -38,6 +39,15 @@ def test_a_selected_quote_proposes_its_speaker_words_kind_and_date(admin_client,
     assert form["speaker"] == Actor.objects.get(slug="kamala-harris").pk
     assert (form["text"], form["kind"]) == ("The virus does not stop at any border", "quote")
     assert (str(form["said_on"]), form["date_precision"]) == ("2021-06-15", "day")
+
+
+@pytest.mark.django_db
+def test_a_quote_its_source_interrupts_with_who_said_it_is_a_quote_of_its_parts(admin_client, source):
+    form = initial(
+        admin_client, source, "“We will share doses,” Kamala Harris said on Tuesday. “And we will share them fast.”"
+    )
+    assert form["speaker"] == Actor.objects.get(slug="kamala-harris").pk
+    assert (form["text"], form["kind"]) == ("We will share doses, […] And we will share them fast.", "quote")
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ the one the sentence gives, else the source's own (with its precision). Every va
 import re
 
 from ..models import Actor, Source, Statement
+from ..models.records import quote_error
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -48,7 +49,7 @@ def statement_fields(source, excerpt, start, end):
     if quotes:
         best = max(quotes, key=lambda p: min(end, p.end) - max(start, p.start))
         words = best.fields["text"]
-        if words in excerpt:
+        if quote_error(words, excerpt) is None:  # its parts in the selection (“…,” he said. “…” joined by […])
             fields.update(text=words, kind="quote")
         fields["speaker"] = best.fields["speaker"]
         if best.fields.get("said_on"):
