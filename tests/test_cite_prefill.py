@@ -43,9 +43,8 @@ def test_a_selected_quote_proposes_its_speaker_words_kind_and_date(admin_client,
 
 @pytest.mark.django_db
 def test_a_quote_its_source_interrupts_with_who_said_it_is_a_quote_of_its_parts(admin_client, source):
-    form = initial(
-        admin_client, source, "“We will share doses,” Kamala Harris said on Tuesday. “And we will share them fast.”"
-    )
+    selected = "“We will share doses,” Kamala Harris said on Tuesday. “And we will share them fast.”"
+    form = initial(admin_client, source, selected)
     assert form["speaker"] == Actor.objects.get(slug="kamala-harris").pk
     assert (form["text"], form["kind"]) == ("We will share doses, […] And we will share them fast.", "quote")
 
