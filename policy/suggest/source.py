@@ -5,7 +5,9 @@ The management command `suggest`, the admin's "Suggest records" action and
 `POST /api/v1/sources/<slug>/suggest/` all call `suggest_for_source`.
 """
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
@@ -54,24 +56,75 @@ def pending_from_extractor(source):
 
 
 def not_yet_recorded(source, proposals):
-    """`proposals` without the records this source already has: the same type and the same words (a statement's
-    text, a title), cited by hand before the machine read the source."""
+    """`proposals` without what this source already has, and without what an editor rejected for it:
+    - a record of the same type with the same words (a statement's text, a title), cited by hand;
+    - a record of the same type citing an overlapping passage and saying the same thing there
+      (`said_field`): a statistic the same value, a statement the same speaker, another type the same
+      main date to the proposal's precision (a proposed "June 2021" is a record of June 7, 2021);
+    - a rejected suggestion of the same type, passage and words (a `replace` run brings back only
+      what nobody has turned down)."""
+    from ..models import Suggestion
     from ..records import ON_TIMELINE
-
-    def words(text):
-        return " ".join(str(text or "").split()).casefold()
 
     recorded = {}
     for name in {proposal.record_type for proposal in proposals} & set(ON_TIMELINE):
         record_type = ON_TIMELINE[name]
-        labels = record_type.model.objects.filter(source=source).values_list(record_type.label, flat=True)
-        recorded[name] = {words(label) for label in labels}
-    return [
-        proposal
-        for proposal in proposals
-        if proposal.record_type not in recorded
-        or words(proposal.fields.get(ON_TIMELINE[proposal.record_type].label)) not in recorded[proposal.record_type]
-    ]
+        column, _ = said_field(record_type)
+        columns = (record_type.label, column, "excerpt_start", "excerpt_end")
+        recorded[name] = list(record_type.model.objects.filter(source=source).values_list(*columns))
+    rejected = {
+        (row.record_type, row.excerpt_start, row.excerpt_end, words(label_of(row.record_type, row.fields)))
+        for row in Suggestion.objects.filter(source=source, state=Suggestion.State.REJECTED)
+    }
+    kept = []
+    for proposal in proposals:
+        label = words(label_of(proposal.record_type, proposal.fields))
+        if (proposal.record_type, proposal.start, proposal.end, label) in rejected:
+            continue
+        if proposal.record_type in recorded:
+            _, field = said_field(ON_TIMELINE[proposal.record_type])
+            if any(already(proposal, label, field, record) for record in recorded[proposal.record_type]):
+                continue
+        kept.append(proposal)
+    return kept
+
+
+def words(text):
+    return " ".join(str(text or "").split()).casefold()
+
+
+def label_of(record_type, fields):
+    from ..records import ON_TIMELINE
+
+    declared = ON_TIMELINE.get(record_type)
+    return fields.get(declared.label) if declared is not None and isinstance(fields, dict) else None
+
+
+def said_field(record_type):
+    """(the record's column, the proposal's field) for what a record says in its passage beside its words."""
+    return {"statistic": ("value", "value"), "statement": ("speaker__slug", "speaker")}.get(
+        record_type.name, (record_type.main_date, record_type.main_date)
+    )
+
+
+def already(proposal, label, field, record):
+    """Whether `record` (label, said, excerpt start and end) is what `proposal` proposes (not_yet_recorded)."""
+    recorded_label, said, start, end = record
+    if words(recorded_label) == label:
+        return True
+    overlaps = start is not None and end is not None and proposal.start < end and start < proposal.end
+    proposed = proposal.fields.get(field)
+    if not overlaps or said is None or proposed in (None, ""):
+        return False
+    if isinstance(said, Decimal):
+        try:
+            return Decimal(str(proposed)) == said
+        except InvalidOperation:
+            return False
+    if isinstance(said, datetime.date):
+        width = {"year": 4, "month": 7}.get(proposal.fields.get("date_precision"), 10)
+        return str(said)[:width] == str(proposed)[:width]
+    return said == proposed
 
 
 def suggest_for_source(source, *, replace=False, user=None):
