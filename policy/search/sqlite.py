@@ -33,7 +33,7 @@ from django.db.models.signals import post_migrate
 
 from . import folding
 from .fields import split_fields
-from .folding import fold
+from .folding import fold, unquoted
 
 TRIGRAM = 3  # characters: FTS5's trigram tokenizer finds nothing for a shorter phrase
 FTS_TRIGGERS = ("insert", "delete", "update")
@@ -140,10 +140,11 @@ class FoldedJSON(Folded):
     function = "policy_fold_json"
 
 
-class NonASCII(Func):
-    """The text holds a character beyond ASCII (SQLite's GLOB, in C: no Python call)."""
+class Unfolded(Func):
+    """The text may fold to more than its lower case: it holds a character beyond ASCII, a control
+    character (a tab, a newline) or two spaces in a row (SQLite's GLOB and instr, in C: no Python call)."""
 
-    template = "%(expressions)s GLOB '*[^ -~]*'"
+    template = "(%(expressions)s GLOB '*[^ -~]*' OR instr(%(expressions)s, '  ') > 0)"
     output_field = models.BooleanField()
 
 
@@ -158,7 +159,8 @@ def text_condition(model, path, value):
     """`path` contains `value`, without regard to accents or case, row by row (the reference
     tables, 1–2 characters, an SQLite without the FTS5 indexes). SQLite's LIKE already ignores the
     case of ASCII letters, so an ASCII text needs no folding: `col LIKE '%folded%'`; only a text
-    beyond ASCII (a JSON one with `\\u` escapes) is folded, by `policy_fold` (a Python call each)."""
+    beyond ASCII or with a whitespace run (a JSON one with `\\u` escapes) is folded, by `policy_fold`
+    (a Python call each)."""
     for name in path.split("__"):
         field = model._meta.get_field(name)
         model = field.related_model or model
@@ -166,7 +168,7 @@ def text_condition(model, path, value):
     if isinstance(field, models.JSONField):
         text = Cast(F(path), models.TextField())
         return Q(Contains(text, folded)) | (Q(Escaped(text)) & Q(Contains(FoldedJSON(text), folded)))
-    return Q(Contains(F(path), folded)) | (Q(NonASCII(F(path))) & Q(Contains(Folded(F(path)), folded)))
+    return Q(Contains(F(path), folded)) | (Q(Unfolded(F(path))) & Q(Contains(Folded(F(path)), folded)))
 
 
 def fts_match(connection, model, fields, value):
@@ -235,6 +237,7 @@ def substring_search(queryset, search_fields, value, limit=0):
     """Records of `queryset` with `value` in one of their search fields (see the module docstring),
     and whether the FTS index alone holds more than `limit` of them (policy.search.find)."""
     model = queryset.model
+    value = unquoted(fold(value))
     own, related = split_fields(model, search_fields)
     related = [related_matches(model, relation, fields, value) for relation, fields in related.items()]
     match = fts_match(connections[queryset.db], model, own, value) if own else None
