@@ -1,15 +1,15 @@
 """`search=` on SQLite and any other database but PostgreSQL (policy.search, `substring_search`):
 the growing tables' own fields are answered by an FTS5 index with the trigram tokenizer
-(migration 0005, kept in step by triggers). The text searched for, as one FTS5 phrase, matches
-the records whose indexed columns contain it as a substring: spaces and punctuation included
-(`border wall` does not find "border, wall", which PostgreSQL's full text does), and letters
-compared by the tokenizer's Unicode case folding, one letter for one (`PEÑA` finds "Peña" and
-`МОСКВА` "Москва", as on PostgreSQL; `STRASSE` does not find "Straße", and accents stay: `pena`
-does not find "Peña"). The ids matched go to the query as one list, `pk IN (SELECT rowid FROM
-…_fts WHERE … MATCH … UNION SELECT id … WHERE speaker_id IN (SELECT id FROM policy_actor WHERE
-…))`, each part read through an index: the same parts OR-ed, SQLite reads through the indexes at
-scale but scans a table its statistics call small. The trigram index cannot answer a text of one
-or two characters, and the reference tables (actors, topics, countries) have none: those compare
+(migration 0005, kept in step by triggers). The text searched for, folded as the indexes hold
+the columns (policy.search.folding: accents, case, typographic punctuation, whitespace runs; in
+double quotes, the phrase inside them), as one FTS5 phrase, matches the records whose indexed
+columns contain it as a substring: spaces and punctuation included (`border wall` does not find
+"border, wall", which PostgreSQL's full text does). The ids matched go to the query as one
+list, `pk IN (SELECT rowid FROM …_fts WHERE … MATCH … UNION SELECT id … WHERE speaker_id IN
+(SELECT id FROM policy_actor WHERE …))`, each part read through an index: the same parts OR-ed,
+SQLite reads through the indexes at scale but scans a table its statistics call small. The trigram
+index cannot answer a text of one or two characters, and the reference tables (actors, topics,
+countries) have none: those compare
 with Django's `icontains`, `LIKE '%…%'` row by row, whose case folding covers ASCII letters only
 (OR-ed with the related records' `speaker_id IN (SELECT …)`). So does every search on a database
 without migration 0005's indexes (another vendor, or an SQLite without FTS5's trigram tokenizer,
