@@ -9,6 +9,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from policy.models import Actor, Policy, Source, Statement
+from policy.search.folding import PUNCTUATION, fold
 from policy.search.postgresql import QUOTE_LETTERS
 
 postgres_only = pytest.mark.skipif(
@@ -184,3 +185,81 @@ def test_every_letter_the_server_unaccents_to_a_quote_is_split_at():
         )
         quoting = {row[0] for row in cursor.fetchall()}
     assert quoting and quoting <= {chr(code) for code in QUOTE_LETTERS}
+
+
+# Typographic punctuation folds as typed on a keyboard (policy.search.folding.PUNCTUATION), on both engines.
+KEYBOARD_AND_TYPOGRAPHIC = [
+    ("Mexico's", "Mexico’s"),
+    ("predecessor's", "predecessor‘s"),
+    ("Trump-Lopez", "Trump–López"),
+]
+
+
+def search_page_keys(query):
+    page = signed_in().get("/search/", {"q": query, "page_size": 50}, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200
+    return set(re.findall(r'href="/[\w-]+/([\w-]+)/"', page.content.decode()))
+
+
+def search_keys(query):
+    body = signed_in().get("/api/v1/search/", {"q": query, "page_size": 50}).json()
+    return {(hit["type"], hit["key"]) for hit in body["results"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("keyboard", "typographic"), KEYBOARD_AND_TYPOGRAPHIC)
+def test_a_keyboard_apostrophe_or_hyphen_finds_what_the_typographic_one_finds(keyboard, typographic):
+    for route in ["statements", "policies", "statistics"]:
+        assert found({"search": keyboard}, route) == found({"search": typographic}, route), route
+    assert search_keys(keyboard) and search_keys(keyboard) == search_keys(typographic)
+    assert search_page_keys(keyboard) and search_page_keys(keyboard) == search_page_keys(typographic)
+
+
+@pytest.mark.django_db
+def test_mexicos_finds_the_records_that_spell_it_with_a_typographic_apostrophe():
+    spelled = {p.slug for p in Policy.objects.all() if "Mexico’s" in f"{p.title} {p.summary} {p.excerpt}"}
+    assert spelled and spelled <= set(found({"search": "Mexico's"}, "policies"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ['"America is back"', "“America is back”", "america is back"])
+def test_a_search_in_straight_or_curly_quotes_finds_the_phrase(query):
+    statement = Statement.objects.get(text="America is back.")
+    assert statement.slug in found({"search": query})
+    hit = next(hit for hit in search({"q": query, "type": "statement"})["results"] if hit["key"] == statement.slug)
+    assert hit["excerpt"][slice(*hit["match"])] == "America is back"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["Trump-López", "Trump–López", "Trump—López", "trump-lopez obrador"])
+def test_an_en_or_em_dash_finds_a_hyphen_and_the_other_way_round(query):
+    en_dash = Policy.objects.get(title__startswith="Trump–López Obrador")
+    hyphen = Policy.objects.create(
+        slug="hyphen-spelling", title="Trump-Lopez Obrador talks", kind="law", status="proposed",
+        source=en_dash.source, excerpt="",
+    )  # fmt: skip
+    assert {en_dash.slug, hyphen.slug} <= set(found({"search": query}, "policies"))
+    hit = next(hit for hit in search({"q": query, "type": "policy"})["results"] if hit["key"] == en_dash.slug)
+    assert hit["excerpt"][slice(*hit["match"])].casefold() == en_dash.title[: len(query)].casefold()
+
+
+@pytest.mark.django_db
+def test_a_run_of_spaces_searches_as_one_space():
+    one_space = set(found({"search": "Lopez Obrador"}))
+    assert one_space and set(found({"search": "Lopez  Obrador"})) == one_space
+    assert set(found({"search": "lopez \n obrador"})) == one_space
+
+
+def search(params):
+    return signed_in().get("/api/v1/search/", params).json()
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_punctuation_folded_on_sqlite_is_what_the_servers_unaccent_folds():
+    folds = {char: typed for typed, chars in PUNCTUATION.items() for char in chars}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT c, policy_unaccent(c) FROM unnest(%s::text[]) c", [list(folds)])
+        server = dict(cursor.fetchall())
+    assert server == folds
+    assert {char: fold(char) for char in folds} == folds

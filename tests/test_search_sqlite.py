@@ -6,6 +6,7 @@ in the text searched for is text, never query syntax."""
 import datetime
 import importlib
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -116,6 +117,33 @@ def test_writes_below_the_orm_reach_the_search(statement):
     assert found({"search": "BERENJ"}) == {statement.slug}
     Statement.objects.filter(pk=statement.pk).delete()
     assert found({"search": "BERENJ"}) == set()
+
+
+REFOLD = importlib.import_module("policy.migrations.0016_fold_punctuation")
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_migration_0016_folds_again_the_rows_indexed_before_it(statement):
+    """Rows indexed before typographic punctuation folded (’ kept, runs of spaces kept) are found after 0016."""
+    text = "El gobierno de México’s  “muro”"
+    Statement.objects.filter(pk=statement.pk).update(text=text)
+    with connection.cursor() as cursor:  # the index as the fold before 0016 left it
+        cursor.execute(
+            "INSERT INTO policy_statement_fts(policy_statement_fts, rowid, text) "
+            "VALUES ('delete', %s, policy_fold(%s))",
+            [statement.pk, text],
+        )
+        cursor.execute(
+            "INSERT INTO policy_statement_fts(rowid, text) VALUES (%s, %s)",
+            [statement.pk, "el gobierno de mexico’s  “muro”"],
+        )
+    assert statement.slug not in found({"search": 'mexico\'s "muro"'})
+    # What the migration uses of a schema editor (a real one cannot open inside the test's transaction).
+    with connection.cursor() as cursor:
+        REFOLD.refold(None, SimpleNamespace(connection=connection, execute=cursor.execute))
+    assert statement.slug in found({"search": 'mexico\'s "muro"'})
+    assert statement.slug in found({"search": "México’s “muro”"})
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ from django.conf import settings
 from .. import search
 from ..filters import SEARCH_MAX_LENGTH
 from ..records import TYPES
-from ..search.folding import fold, folded_text
+from ..search.folding import fold, folded_text, unquoted
 
 COUNT_LIMIT = 1000  # matches counted per type, at most
 PAGE_SIZE, MAX_PAGE_SIZE = 5, 50  # matches per type and page
@@ -183,7 +183,7 @@ def excerpt_of(values, text):
     match, accents and case ignored, and the match's offsets in the window; else the start of the
     first non-empty value and None."""
     texts = [as_text(value) for value in values]
-    needles = [fold(text), *(fold(word) for word in WORD.findall(text))]
+    needles = [fold(text), unquoted(fold(text)), *(fold(word) for word in WORD.findall(text))]
     for needle in filter(None, needles):
         for value in texts:
             folded = folded_text(value)

@@ -1,15 +1,15 @@
 """`search=` on SQLite and any other database but PostgreSQL (policy.search, `substring_search`):
 the growing tables' own fields are answered by an FTS5 index with the trigram tokenizer
-(migration 0005, kept in step by triggers). The text searched for, as one FTS5 phrase, matches
-the records whose indexed columns contain it as a substring: spaces and punctuation included
-(`border wall` does not find "border, wall", which PostgreSQL's full text does), and letters
-compared by the tokenizer's Unicode case folding, one letter for one (`PEÑA` finds "Peña" and
-`МОСКВА` "Москва", as on PostgreSQL; `STRASSE` does not find "Straße", and accents stay: `pena`
-does not find "Peña"). The ids matched go to the query as one list, `pk IN (SELECT rowid FROM
-…_fts WHERE … MATCH … UNION SELECT id … WHERE speaker_id IN (SELECT id FROM policy_actor WHERE
-…))`, each part read through an index: the same parts OR-ed, SQLite reads through the indexes at
-scale but scans a table its statistics call small. The trigram index cannot answer a text of one
-or two characters, and the reference tables (actors, topics, countries) have none: those compare
+(migration 0005, kept in step by triggers). The text searched for, folded as the indexes hold
+the columns (policy.search.folding: accents, case, typographic punctuation, whitespace runs; in
+double quotes, the phrase inside them), as one FTS5 phrase, matches the records whose indexed
+columns contain it as a substring: spaces and punctuation included (`border wall` does not find
+"border, wall", which PostgreSQL's full text does). The ids matched go to the query as one
+list, `pk IN (SELECT rowid FROM …_fts WHERE … MATCH … UNION SELECT id … WHERE speaker_id IN
+(SELECT id FROM policy_actor WHERE …))`, each part read through an index: the same parts OR-ed,
+SQLite reads through the indexes at scale but scans a table its statistics call small. The trigram
+index cannot answer a text of one or two characters, and the reference tables (actors, topics,
+countries) have none: those compare
 with Django's `icontains`, `LIKE '%…%'` row by row, whose case folding covers ASCII letters only
 (OR-ed with the related records' `speaker_id IN (SELECT …)`). So does every search on a database
 without migration 0005's indexes (another vendor, or an SQLite without FTS5's trigram tokenizer,
@@ -33,7 +33,7 @@ from django.db.models.signals import post_migrate
 
 from . import folding
 from .fields import split_fields
-from .folding import fold
+from .folding import fold, unquoted
 
 TRIGRAM = 3  # characters: FTS5's trigram tokenizer finds nothing for a shorter phrase
 FTS_TRIGGERS = ("insert", "delete", "update")
@@ -140,10 +140,11 @@ class FoldedJSON(Folded):
     function = "policy_fold_json"
 
 
-class NonASCII(Func):
-    """The text holds a character beyond ASCII (SQLite's GLOB, in C: no Python call)."""
+class Unfolded(Func):
+    """The text may fold to more than its lower case: it holds a character beyond ASCII, a control
+    character (a tab, a newline) or two spaces in a row (SQLite's GLOB and instr, in C: no Python call)."""
 
-    template = "%(expressions)s GLOB '*[^ -~]*'"
+    template = "(%(expressions)s GLOB '*[^ -~]*' OR instr(%(expressions)s, '  ') > 0)"
     output_field = models.BooleanField()
 
 
@@ -158,7 +159,8 @@ def text_condition(model, path, value):
     """`path` contains `value`, without regard to accents or case, row by row (the reference
     tables, 1–2 characters, an SQLite without the FTS5 indexes). SQLite's LIKE already ignores the
     case of ASCII letters, so an ASCII text needs no folding: `col LIKE '%folded%'`; only a text
-    beyond ASCII (a JSON one with `\\u` escapes) is folded, by `policy_fold` (a Python call each)."""
+    beyond ASCII or with a whitespace run (a JSON one with `\\u` escapes) is folded, by `policy_fold`
+    (a Python call each)."""
     for name in path.split("__"):
         field = model._meta.get_field(name)
         model = field.related_model or model
@@ -166,7 +168,7 @@ def text_condition(model, path, value):
     if isinstance(field, models.JSONField):
         text = Cast(F(path), models.TextField())
         return Q(Contains(text, folded)) | (Q(Escaped(text)) & Q(Contains(FoldedJSON(text), folded)))
-    return Q(Contains(F(path), folded)) | (Q(NonASCII(F(path))) & Q(Contains(Folded(F(path)), folded)))
+    return Q(Contains(F(path), folded)) | (Q(Unfolded(F(path))) & Q(Contains(Folded(F(path)), folded)))
 
 
 def fts_match(connection, model, fields, value):
@@ -235,6 +237,7 @@ def substring_search(queryset, search_fields, value, limit=0):
     """Records of `queryset` with `value` in one of their search fields (see the module docstring),
     and whether the FTS index alone holds more than `limit` of them (policy.search.find)."""
     model = queryset.model
+    value = unquoted(fold(value))
     own, related = split_fields(model, search_fields)
     related = [related_matches(model, relation, fields, value) for relation, fields in related.items()]
     match = fts_match(connections[queryset.db], model, own, value) if own else None
