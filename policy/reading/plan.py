@@ -17,7 +17,7 @@ from django.urls import get_urlconf, reverse
 from rest_framework import serializers
 
 from ..representation.fields import CompactRelatedField
-from .readers import ROW_ID, Column, Compact, CompactMany, Url, flat, plain, represented_cell
+from .readers import ROW_ID, Column, Compact, CompactMany, Url, flat, page_links, plain, represented_cell
 
 __all__ = ["ROW_ID", "Compact", "CompactMany", "ReadPlan", "ResourceUrls", "Url", "plain", "read_plan"]
 
@@ -69,6 +69,12 @@ class ReadPlan:
             return Compact(field.source, field.model)
         return Column(field.source)
 
+    def links(self, names, ids):
+        """{name: (owner id, key, label) rows} of the many-to-many fields among `names`, for the records
+        `ids`: one query for them all (readers.page_links)."""
+        linked = [name for name in names if isinstance(self.readers[name], CompactMany)]
+        return dict(zip(linked, page_links([self.readers[name] for name in linked], ids), strict=True))
+
     def columns(self, names):
         columns = [ROW_ID]
         for name in names:
@@ -79,12 +85,16 @@ class ReadPlan:
         """(name, read a row's value, or None and the page's values by owner) per field: the one plan
         behind both representations (`cells=False`) and CSV rows (`cells=True`)."""
         ids = [row[ROW_ID] for row in rows]
+        links = self.links(names, ids)
         plan = []
         for name in names:
             reader = self.readers[name]
             if not reader.many:
                 read = (getattr(reader, "cell", None) or partial(represented_cell, reader)) if cells else reader.value
                 plan.append((name, read, None))
+            elif name in links:
+                found = reader.cells_of(links[name]) if cells else reader.compacts(links[name], urls)
+                plan.append((name, None, found))
             elif not cells:
                 plan.append((name, None, reader.fetch(ids, urls)))
             elif hasattr(reader, "fetch_cells"):
@@ -94,16 +104,22 @@ class ReadPlan:
         return plan
 
     def represent(self, rows, names, request):
-        """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order."""
+        """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order: each field's
+        values for the whole page in one pass (a reader's `values`), then zipped into one dict a row."""
+        if not names:
+            return [{} for _ in rows]
         urls = ResourceUrls(request)
-        plan = self.plan(rows, names, urls, cells=False)
-        return [
-            {
-                name: read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], [])
-                for name, read, by_owner in plan
-            }
-            for row in rows
-        ]
+        ids = [row[ROW_ID] for row in rows]
+        links = self.links(names, ids)
+        columns = []
+        for name in names:
+            reader = self.readers[name]
+            if reader.many:
+                by_owner = reader.compacts(links[name], urls) if name in links else reader.fetch(ids, urls)
+                columns.append([by_owner.get(owner, []) for owner in ids])
+            else:
+                columns.append(reader.values(rows, urls))
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
     def read(self, queryset, names, request):
         return self.represent(list(queryset.values(*self.columns(names))), names, request)
