@@ -14,6 +14,7 @@ record's history through the same plan (policy.reading.history_reader).
 from functools import lru_cache, partial
 
 from django.urls import get_urlconf, reverse
+from django.utils.encoding import iri_to_uri
 from rest_framework import serializers
 
 from ..representation.fields import CompactRelatedField
@@ -31,12 +32,22 @@ class ResourceUrls:
     def __init__(self, request):
         self.request = request
         self.bases = {}
+        self.root = None
 
     def base(self, model):
         if model not in self.bases:
             path = list_path(get_urlconf(), model._meta.model_name)
-            self.bases[model] = self.request.build_absolute_uri(path) if self.request else path
+            self.bases[model] = self.absolute(path) if self.request else path
         return self.bases[model]
+
+    def absolute(self, path):
+        """What `request.build_absolute_uri(path)` gives, with the request's scheme and host found once
+        per request rather than once per record type (the page's records and those they link to)."""
+        if not path.startswith("/") or path.startswith("//") or "/./" in path or "/../" in path:
+            return self.request.build_absolute_uri(path)
+        if self.root is None:
+            self.root = self.request.build_absolute_uri("/").removesuffix("/")
+        return self.root + iri_to_uri(path)
 
     def detail(self, model, key):
         return f"{self.base(model)}{key}/"
