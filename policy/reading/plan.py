@@ -2,10 +2,11 @@
 
 Each resource declares one serializer. DRF uses it for validation, writes, the
 browsable API and the schema; for reads, `ReadPlan` compiles the same declaration
-into the columns to select and a few queries for many-to-many data, so a page costs
-one query for its rows plus one per many-valued field asked for — no model
-instances, no field-by-field serialisation. (Stock DRF with nested serializers and
-prefetching measured 5–10× slower than plain SQL + orjson on a 100-row page.)
+into the columns to select and a query for many-to-many data, so a page costs one
+query for its rows plus one for the links of the many-to-many fields asked for (and one
+for a policy's relations) — no model instances, no field-by-field serialisation. (Stock
+DRF with nested serializers and prefetching measured 5–10× slower than plain SQL + orjson
+on a 100-row page.)
 The fields' readers are in policy.reading.readers; the API's reads (sparse fields, lists,
 details) in policy.api.reads, its detail's hot path in policy.querying.prepared; the pages read a
 record's history through the same plan (policy.reading.history_reader).
