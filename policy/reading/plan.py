@@ -93,28 +93,6 @@ class ReadPlan:
             columns.extend(c for c in self.readers[name].columns if c not in columns)
         return columns
 
-    def plan(self, rows, names, urls, cells):
-        """(name, read a row's value, or None and the page's values by owner) per field: the one plan
-        behind both representations (`cells=False`) and CSV rows (`cells=True`)."""
-        ids = [row[ROW_ID] for row in rows]
-        links = self.links(names, ids)
-        plan = []
-        for name in names:
-            reader = self.readers[name]
-            if not reader.many:
-                read = (getattr(reader, "cell", None) or partial(represented_cell, reader)) if cells else reader.value
-                plan.append((name, read, None))
-            elif name in links:
-                found = reader.cells_of(links[name]) if cells else reader.compacts(links[name], urls)
-                plan.append((name, None, found))
-            elif not cells:
-                plan.append((name, None, reader.fetch(ids, urls)))
-            elif hasattr(reader, "fetch_cells"):
-                plan.append((name, None, reader.fetch_cells(ids)))
-            else:
-                plan.append((name, None, {owner: flat(items) for owner, items in reader.fetch(ids, urls).items()}))
-        return plan
-
     def represent(self, rows, names, request):
         """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order: each field's
         values for the whole page in one pass (a reader's `values`), then zipped into one dict a row."""
@@ -140,9 +118,21 @@ class ReadPlan:
         """CSV rows for `rows`: each cell what renderers.flat makes of the representation — related
         records as their keys — computed without building the representation first."""
         urls = ResourceUrls(request)
-        plan = self.plan(rows, names, urls, cells=True)
+        ids = [row[ROW_ID] for row in rows]
+        links = self.links(names, ids)
+        plan = []  # per field: (read a row's cell, None), or (None, the page's cells by owner)
+        for name in names:
+            reader = self.readers[name]
+            if not reader.many:
+                plan.append((getattr(reader, "cell", None) or partial(represented_cell, reader), None))
+            elif name in links:
+                plan.append((None, reader.cells_of(links[name])))
+            elif hasattr(reader, "fetch_cells"):
+                plan.append((None, reader.fetch_cells(ids)))
+            else:
+                plan.append((None, {owner: flat(items) for owner, items in reader.fetch(ids, urls).items()}))
         return [
-            [read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], "") for _, read, by_owner in plan]
+            [read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], "") for read, by_owner in plan]
             for row in rows
         ]
 
