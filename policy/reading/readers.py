@@ -187,7 +187,9 @@ def page_links(readers, ids):
     """[(owner id, key, label) rows] for each CompactMany of `readers`, ordered by owner then key: a page's
     links of every many-to-many field in one query (a `UNION ALL` of each field's), one round trip
     rather than one a field. On PostgreSQL the ids are one array parameter, written as its text
-    (psycopg dumps a list of ints element by element in Python)."""
+    (psycopg dumps a list of ints element by element in Python), in a materialized CTE: with the ids
+    inline in each part, 200 of them (a CSV chunk) already made the planner run the parts in parallel
+    workers, 25 ms where the CTE's plan takes 7."""
     found = [[] for _ in readers]
     if not ids or not readers:
         return found
@@ -197,12 +199,13 @@ def page_links(readers, ids):
     for using, numbers in by_database.items():
         connection = connections[using]
         if connection.vendor == "postgresql":
-            among, ids_params = "= ANY(%s::bigint[])", ["{" + ",".join(str(int(owner)) for owner in ids) + "}"]
+            among, params = "IN (SELECT id FROM page)", ["{" + ",".join(str(int(owner)) for owner in ids) + "}"]
+            page = "WITH page(id) AS MATERIALIZED (SELECT unnest(%s::bigint[])) "
         else:
-            among, ids_params = f"IN ({', '.join(['%s'] * len(ids))})", list(ids)
+            among, params, page = f"IN ({', '.join(['%s'] * len(ids))})", list(ids) * len(numbers), ""
         sql = " UNION ALL ".join(readers[number].select(connection, number, among) for number in numbers)
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} ORDER BY 1, 2, 3", ids_params * len(numbers))
+            cursor.execute(f"{page}{sql} ORDER BY 1, 2, 3", params)
             for number, owner, key, label in cursor.fetchall():
                 found[number].append((owner, key, label))
     return found
