@@ -135,6 +135,10 @@ PROCESS_CACHES = (
         "a text of 200 characters or fewer SQLite folded for a search (actors' names, aliases)",
         "LRU; a text folds the same way for good",
     ),
+    ProcessCache("policy.link_arrays:ID_ARRAY", 1, "nothing: one field", "never: built from the code"),
+    ProcessCache(
+        "policy.link_arrays:array_column", 32, "model and many-to-many field (PostgreSQL)", "never: built from the code"
+    ),
     ProcessCache(
         "policy.querying.parameters:NamedFiltersOnly.form_classes",
         256,

@@ -2,10 +2,11 @@
 
 Each resource declares one serializer. DRF uses it for validation, writes, the
 browsable API and the schema; for reads, `ReadPlan` compiles the same declaration
-into the columns to select and a few queries for many-to-many data, so a page costs
-one query for its rows plus one per many-valued field asked for — no model
-instances, no field-by-field serialisation. (Stock DRF with nested serializers and
-prefetching measured 5–10× slower than plain SQL + orjson on a 100-row page.)
+into the columns to select and a query for many-to-many data, so a page costs one
+query for its rows plus one for the links of the many-to-many fields asked for (and one
+for a policy's relations) — no model instances, no field-by-field serialisation. (Stock
+DRF with nested serializers and prefetching measured 5–10× slower than plain SQL + orjson
+on a 100-row page.)
 The fields' readers are in policy.reading.readers; the API's reads (sparse fields, lists,
 details) in policy.api.reads, its detail's hot path in policy.querying.prepared; the pages read a
 record's history through the same plan (policy.reading.history_reader).
@@ -14,10 +15,11 @@ record's history through the same plan (policy.reading.history_reader).
 from functools import lru_cache, partial
 
 from django.urls import get_urlconf, reverse
+from django.utils.encoding import iri_to_uri
 from rest_framework import serializers
 
 from ..representation.fields import CompactRelatedField
-from .readers import ROW_ID, Column, Compact, CompactMany, Url, flat, plain, represented_cell
+from .readers import ROW_ID, Column, Compact, CompactMany, Url, flat, page_links, plain, represented_cell
 
 __all__ = ["ROW_ID", "Compact", "CompactMany", "ReadPlan", "ResourceUrls", "Url", "plain", "read_plan"]
 
@@ -31,12 +33,22 @@ class ResourceUrls:
     def __init__(self, request):
         self.request = request
         self.bases = {}
+        self.root = None
 
     def base(self, model):
         if model not in self.bases:
             path = list_path(get_urlconf(), model._meta.model_name)
-            self.bases[model] = self.request.build_absolute_uri(path) if self.request else path
+            self.bases[model] = self.absolute(path) if self.request else path
         return self.bases[model]
+
+    def absolute(self, path):
+        """What `request.build_absolute_uri(path)` gives, with the request's scheme and host found once
+        per request rather than once per record type (the page's records and those they link to)."""
+        if not path.startswith("/") or path.startswith("//") or "/./" in path or "/../" in path:
+            return self.request.build_absolute_uri(path)
+        if self.root is None:
+            self.root = self.request.build_absolute_uri("/").removesuffix("/")
+        return self.root + iri_to_uri(path)
 
     def detail(self, model, key):
         return f"{self.base(model)}{key}/"
@@ -69,41 +81,35 @@ class ReadPlan:
             return Compact(field.source, field.model)
         return Column(field.source)
 
+    def links(self, names, ids):
+        """{name: (owner id, key, label) rows} of the many-to-many fields among `names`, for the records
+        `ids`: one query for them all (readers.page_links)."""
+        linked = [name for name in names if isinstance(self.readers[name], CompactMany)]
+        return dict(zip(linked, page_links([self.readers[name] for name in linked], ids), strict=True))
+
     def columns(self, names):
         columns = [ROW_ID]
         for name in names:
             columns.extend(c for c in self.readers[name].columns if c not in columns)
         return columns
 
-    def plan(self, rows, names, urls, cells):
-        """(name, read a row's value, or None and the page's values by owner) per field: the one plan
-        behind both representations (`cells=False`) and CSV rows (`cells=True`)."""
+    def represent(self, rows, names, request):
+        """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order: each field's
+        values for the whole page in one pass (a reader's `values`), then zipped into one dict a row."""
+        if not names:
+            return [{} for _ in rows]
+        urls = ResourceUrls(request)
         ids = [row[ROW_ID] for row in rows]
-        plan = []
+        links = self.links(names, ids)
+        columns = []
         for name in names:
             reader = self.readers[name]
-            if not reader.many:
-                read = (getattr(reader, "cell", None) or partial(represented_cell, reader)) if cells else reader.value
-                plan.append((name, read, None))
-            elif not cells:
-                plan.append((name, None, reader.fetch(ids, urls)))
-            elif hasattr(reader, "fetch_cells"):
-                plan.append((name, None, reader.fetch_cells(ids)))
+            if reader.many:
+                by_owner = reader.compacts(links[name], urls) if name in links else reader.fetch(ids, urls)
+                columns.append([by_owner.get(owner, []) for owner in ids])
             else:
-                plan.append((name, None, {owner: flat(items) for owner, items in reader.fetch(ids, urls).items()}))
-        return plan
-
-    def represent(self, rows, names, request):
-        """Representations of `rows` (dicts from `.values(*self.columns(names))`), in order."""
-        urls = ResourceUrls(request)
-        plan = self.plan(rows, names, urls, cells=False)
-        return [
-            {
-                name: read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], [])
-                for name, read, by_owner in plan
-            }
-            for row in rows
-        ]
+                columns.append(reader.values(rows, urls))
+        return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
     def read(self, queryset, names, request):
         return self.represent(list(queryset.values(*self.columns(names))), names, request)
@@ -112,9 +118,21 @@ class ReadPlan:
         """CSV rows for `rows`: each cell what renderers.flat makes of the representation — related
         records as their keys — computed without building the representation first."""
         urls = ResourceUrls(request)
-        plan = self.plan(rows, names, urls, cells=True)
+        ids = [row[ROW_ID] for row in rows]
+        links = self.links(names, ids)
+        plan = []  # per field: (read a row's cell, None), or (None, the page's cells by owner)
+        for name in names:
+            reader = self.readers[name]
+            if not reader.many:
+                plan.append((getattr(reader, "cell", None) or partial(represented_cell, reader), None))
+            elif name in links:
+                plan.append((None, reader.cells_of(links[name])))
+            elif hasattr(reader, "fetch_cells"):
+                plan.append((None, reader.fetch_cells(ids)))
+            else:
+                plan.append((None, {owner: flat(items) for owner, items in reader.fetch(ids, urls).items()}))
         return [
-            [read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], "") for _, read, by_owner in plan]
+            [read(row, urls) if by_owner is None else by_owner.get(row[ROW_ID], "") for read, by_owner in plan]
             for row in rows
         ]
 
