@@ -147,6 +147,11 @@ def test_short_searches_for_signed_in_clients_and_the_small_tables():
 @pytest.mark.django_db
 def test_a_page_past_the_last_is_a_404():
     assert search({"q": "guatemala", "page": "50"}).status_code == 404
+    # The page too (it was a 200 saying nothing matched), as the lists' pages are; its last page is a 200.
+    assert APIClient().get("/search/", {"q": "guatemala", "page": "50"}).status_code == 404
+    assert APIClient().get("/search/", {"q": "nothing-matches-this", "page": "2"}).status_code == 404
+    assert APIClient().get("/search/", {"q": "guatemala", "page": "1"}).status_code == 200
+    assert APIClient().get("/search/", {"q": "nothing-matches-this"}).status_code == 200
 
 
 @pytest.mark.django_db
