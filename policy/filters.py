@@ -91,9 +91,16 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
         return qs.filter(related_condition(qs.model, self.field_name, value, qs.db)) if value else qs
 
 
+def invalid_choice(values, what="choices", after=""):
+    """A choice field's message for a value not among `values`, listing them (Django's says only
+    "not one of the available choices")."""
+    return {"invalid_choice": f"“%(value)s” is not one of the {what}: {', '.join(values)}{after}."}
+
+
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
     def __init__(self, field_name, choices, **kwargs):
         kwargs.setdefault("help_text", "Repeat for OR.")
+        kwargs.setdefault("error_messages", invalid_choice([value for value, _ in choices]))
         super().__init__(field_name=field_name, choices=choices, distinct=False, **kwargs)
 
 
@@ -191,6 +198,11 @@ def at_most(field_name):
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering over an explicit list, always ending on the primary key so pages never overlap."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        after = " (comma-separated; - before one for descending)"
+        self.extra["error_messages"] = invalid_choice(list(self.param_map), "orderings of this list", after)
 
     def filter(self, qs, value):
         if not value:

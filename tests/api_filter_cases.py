@@ -66,9 +66,17 @@ class FilterCases:
         getattr(self, f"check_{filter_kind(filter_)}")(api, param, filter_)
 
     def test_filter_rejects_malformed_values(self, api, param):
-        self.assert_rejected(
-            api.get(list_url(self.route), {param: MALFORMED[filter_kind(self.filter_for(param))]}), param
-        )
+        filter_ = self.filter_for(param)
+        response = api.get(list_url(self.route), {param: MALFORMED[filter_kind(filter_)]})
+        self.assert_rejected(response, param)
+        # An unknown choice or ordering is answered with the valid ones (it said only "not one of the
+        # available choices").
+        kind = filter_kind(filter_)
+        if kind in ("choices", "ordering"):
+            valid = filter_.param_map if kind == "ordering" else [value for value, _ in filter_.extra["choices"]]
+            [message] = response.json()[param]
+            assert f"“{MALFORMED[kind]}”" in message
+            assert f": {', '.join(valid)}" in message, message
 
     def expect(self, predicate):
         return {key_of(obj) for obj in self.records() if predicate(obj)}

@@ -134,6 +134,16 @@ def test_bad_parameters_are_a_400_naming_them(params, parameter):
 
 
 @pytest.mark.django_db
+def test_an_unknown_type_is_answered_with_the_searched_ones():
+    assert search({"q": "lopez", "type": "nope"}).json() == {
+        "type": [
+            "“nope” is not one of the choices: "
+            "policy, aid_package, statement, statistic, event, actor, country, topic, source."
+        ]
+    }
+
+
+@pytest.mark.django_db
 def test_short_searches_for_signed_in_clients_and_the_small_tables():
     from django.contrib.auth import get_user_model
 
