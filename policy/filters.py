@@ -25,6 +25,7 @@ from rest_framework.exceptions import ValidationError
 
 from . import link_arrays, search
 from .adapters.django_forms import IdsByKey
+from .days import CalendarDateField, calendar_problem
 from .querying.parameters import NamedFiltersOnly
 from .records import key_field, normalise_key
 
@@ -104,25 +105,19 @@ class ChoicesFilter(django_filters.MultipleChoiceFilter):
         super().__init__(field_name=field_name, choices=choices, distinct=False, **kwargs)
 
 
-# ISO 8601 dates only: Django's default formats also read 05/07/2021, as 7 May — a 5 July for half the world.
-ISO_DATE = ["%Y-%m-%d"]
+class DateFilter(django_filters.DateFilter):
+    field_class = CalendarDateField  # YYYY-MM-DD only; 2021-02-30 "is not a day of the calendar"
 
 
 def after(field_name):
-    return django_filters.DateFilter(
-        field_name=field_name,
-        lookup_expr="gte",
-        input_formats=ISO_DATE,
-        help_text=f"{field_name} on or after this date (YYYY-MM-DD).",
+    return DateFilter(
+        field_name=field_name, lookup_expr="gte", help_text=f"{field_name} on or after this date (YYYY-MM-DD)."
     )
 
 
 def before(field_name):
-    return django_filters.DateFilter(
-        field_name=field_name,
-        lookup_expr="lte",
-        input_formats=ISO_DATE,
-        help_text=f"{field_name} on or before this date (YYYY-MM-DD).",
+    return DateFilter(
+        field_name=field_name, lookup_expr="lte", help_text=f"{field_name} on or before this date (YYYY-MM-DD)."
     )
 
 
@@ -136,6 +131,8 @@ class MomentField(forms.Field):
         value = (value or "").strip()
         if not value:
             return None
+        if problem := calendar_problem(value):
+            raise forms.ValidationError(problem)
         try:
             if self.DATE.fullmatch(value):
                 return datetime.date.fromisoformat(value)

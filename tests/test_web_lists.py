@@ -134,6 +134,8 @@ def test_a_filter_narrows_the_list_as_the_api_does(client):
         "speaker=nobody",
         "bogus=1",
         "date_after=2021-02-30",
+        "date_before=2021-13",
+        "updated_after=0000-01-01T00:00:00Z",
         "kind=shout",
         "amount_min=lots",
         "ordering=text",
