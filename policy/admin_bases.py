@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import records
 from .admin_curation import OFFSETS, CitationForm
 from .curation.prefill import proposed_fields
+from .days import CalendarDateField
 from .models import Source
 from .reading.citation import excerpt_in_context
 
@@ -92,6 +93,7 @@ class RecordAdmin(HistoryAdmin):
     formfield_overrides = {
         models.TextField: {"form_class": VerbatimTextField},
         models.URLField: {"assume_scheme": "https"},  # Django 6's default, and what sources use
+        models.DateField: {"form_class": CalendarDateField},  # 2021-02-30 "is not a day of the calendar"
     }
     list_per_page = 50
     show_full_result_count = False  # a filtered changelist would otherwise count the whole table too

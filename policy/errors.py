@@ -6,7 +6,7 @@ not in ALLOWED_HOSTS reach Django's handlers instead, which answer HTML pages in
 `{"detail": …}` JSON there too; the web pages and the admin keep HTML.
 """
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import is_valid_path
 from django.views import defaults
 from rest_framework.response import Response
@@ -43,24 +43,31 @@ def server_error(request):
 
 
 class ApiErrorsMiddleware:
-    """Under /api/, what no view answered: a URL no route matches is a JSON 404 with DEBUG on too
-    (Django's technical page is HTML listing every route), and a write sent without the trailing
-    slash is a 308 to the URL with it, which keeps the method and the body (Django's own redirect
-    is a 301 that loses the body, and with DEBUG on a 500). Sits inside CommonMiddleware, which
-    still redirects a GET without its slash."""
+    """What no view answered. A write sent without the trailing slash is a 308 to the URL with it,
+    which keeps the method and the body (Django's own redirect is a 301 that loses the body, and
+    with DEBUG on a 500), on the pages too, where the slashed page then answers its 405. Under
+    /api/, a URL no route matches is a JSON 404 with DEBUG on too (Django's technical page is HTML
+    listing every route). Sits inside CommonMiddleware, which still redirects a GET without its slash."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404 or not for_api(request) or isinstance(response, Response):
+        if response.status_code != 404 or isinstance(response, Response):
             return response  # an API view's own answer (JSON, or the browsable API's page)
         if request.method not in ("GET", "HEAD") and self.slash_missing(request):
             location = request.get_full_path(force_append_slash=True)
-            redirect = JsonResponse({"detail": f"The URL ends with a slash: {location}"}, status=308)
+            message = f"The URL ends with a slash: {location}"
+            redirect = (
+                JsonResponse({"detail": message}, status=308)
+                if for_api(request)
+                else HttpResponse(message, status=308, content_type="text/plain")
+            )
             redirect["Location"] = location
             return redirect
+        if not for_api(request):
+            return response
         return JsonResponse({"detail": "Not found."}, status=404)
 
     @staticmethod

@@ -25,6 +25,7 @@ from rest_framework.exceptions import ValidationError
 
 from . import link_arrays, search
 from .adapters.django_forms import IdsByKey
+from .days import CalendarDateField, calendar_problem
 from .querying.parameters import NamedFiltersOnly
 from .records import key_field, normalise_key
 
@@ -91,31 +92,32 @@ class RelatedFilter(django_filters.ModelMultipleChoiceFilter):
         return qs.filter(related_condition(qs.model, self.field_name, value, qs.db)) if value else qs
 
 
+def invalid_choice(values, what="choices", after=""):
+    """A choice field's message for a value not among `values`, listing them (Django's says only
+    "not one of the available choices")."""
+    return {"invalid_choice": f"“%(value)s” is not one of the {what}: {', '.join(values)}{after}."}
+
+
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
     def __init__(self, field_name, choices, **kwargs):
         kwargs.setdefault("help_text", "Repeat for OR.")
+        kwargs.setdefault("error_messages", invalid_choice([value for value, _ in choices]))
         super().__init__(field_name=field_name, choices=choices, distinct=False, **kwargs)
 
 
-# ISO 8601 dates only: Django's default formats also read 05/07/2021, as 7 May — a 5 July for half the world.
-ISO_DATE = ["%Y-%m-%d"]
+class DateFilter(django_filters.DateFilter):
+    field_class = CalendarDateField  # YYYY-MM-DD only; 2021-02-30 "is not a day of the calendar"
 
 
 def after(field_name):
-    return django_filters.DateFilter(
-        field_name=field_name,
-        lookup_expr="gte",
-        input_formats=ISO_DATE,
-        help_text=f"{field_name} on or after this date (YYYY-MM-DD).",
+    return DateFilter(
+        field_name=field_name, lookup_expr="gte", help_text=f"{field_name} on or after this date (YYYY-MM-DD)."
     )
 
 
 def before(field_name):
-    return django_filters.DateFilter(
-        field_name=field_name,
-        lookup_expr="lte",
-        input_formats=ISO_DATE,
-        help_text=f"{field_name} on or before this date (YYYY-MM-DD).",
+    return DateFilter(
+        field_name=field_name, lookup_expr="lte", help_text=f"{field_name} on or before this date (YYYY-MM-DD)."
     )
 
 
@@ -129,6 +131,8 @@ class MomentField(forms.Field):
         value = (value or "").strip()
         if not value:
             return None
+        if problem := calendar_problem(value):
+            raise forms.ValidationError(problem)
         try:
             if self.DATE.fullmatch(value):
                 return datetime.date.fromisoformat(value)
@@ -191,6 +195,11 @@ def at_most(field_name):
 
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering over an explicit list, always ending on the primary key so pages never overlap."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        after = " (comma-separated; - before one for descending)"
+        self.extra["error_messages"] = invalid_choice(list(self.param_map), "orderings of this list", after)
 
     def filter(self, qs, value):
         if not value:

@@ -10,7 +10,7 @@ import django_filters
 import pytest
 from django.db import models
 
-from policy.filters import ChoicesFilter, MomentFilter, RelatedFilter, StableOrderingFilter
+from policy.filters import ChoicesFilter, DateFilter, MomentFilter, RelatedFilter, StableOrderingFilter
 
 from .api_support import (
     ascii_words,
@@ -44,7 +44,7 @@ def filter_kind(filter_):
         return "related"
     if kind is ChoicesFilter:
         return "choices"
-    if kind is django_filters.DateFilter and filter_.lookup_expr in ("gte", "lte"):
+    if kind is DateFilter and filter_.lookup_expr in ("gte", "lte"):
         return "date"
     if kind is MomentFilter:
         return "moment"
@@ -66,9 +66,20 @@ class FilterCases:
         getattr(self, f"check_{filter_kind(filter_)}")(api, param, filter_)
 
     def test_filter_rejects_malformed_values(self, api, param):
-        self.assert_rejected(
-            api.get(list_url(self.route), {param: MALFORMED[filter_kind(self.filter_for(param))]}), param
-        )
+        filter_ = self.filter_for(param)
+        response = api.get(list_url(self.route), {param: MALFORMED[filter_kind(filter_)]})
+        self.assert_rejected(response, param)
+        # An unknown choice or ordering is answered with the valid ones (it said only "not one of the
+        # available choices").
+        kind = filter_kind(filter_)
+        if kind in ("date", "moment"):  # it said "Enter a valid date", or "not an ISO 8601 date-time"
+            day = "“2021-02-30” is not a day of the calendar: February 2021's days run from 01 to 28."
+            assert response.json()[param] == [day]
+        if kind in ("choices", "ordering"):
+            valid = filter_.param_map if kind == "ordering" else [value for value, _ in filter_.extra["choices"]]
+            [message] = response.json()[param]
+            assert f"“{MALFORMED[kind]}”" in message
+            assert f": {', '.join(valid)}" in message, message
 
     def expect(self, predicate):
         return {key_of(obj) for obj in self.records() if predicate(obj)}

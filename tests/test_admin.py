@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import policy.models
-from policy.models import Source
+from policy.models import Source, Statement
 from policy.models.base import Cited
 
 pytestmark = pytest.mark.django_db
@@ -384,3 +384,20 @@ def test_a_quote_the_admin_saves_is_words_its_excerpt_prints(admin_client):
     assert "must occur verbatim" in response.context["adminform"].form.errors["text"][0]
     response = admin_client.post(change_url, {**data, "_save": "Save"})
     assert response.status_code == 302, form_errors(response)
+
+
+@pytest.mark.parametrize(
+    "said_on, message",
+    [
+        ("2021-02-30", "“2021-02-30” is not a day of the calendar: February 2021's days run from 01 to 28."),
+        ("2021-13-01", "“2021-13-01” is not a day of the calendar: months run from 01 to 12."),
+        ("0000-01-01", "“0000-01-01” is not a day of the calendar: years run from 0001."),
+    ],
+)
+def test_a_date_that_is_no_day_says_so(admin_client, said_on, message):
+    """The change form said "Enter a valid date.", as for a date of the wrong shape."""
+    statement = Statement.objects.order_by("pk").first()
+    change_url = url(Statement, "change", statement.pk)
+    data = rendered_form_data(admin_client.get(change_url))
+    response = admin_client.post(change_url, {**data, "said_on": said_on, "_save": "Save"})
+    assert response.context["adminform"].form.errors["said_on"] == [message]

@@ -103,12 +103,32 @@ REQUESTS = {
     "a JSON object nested 3 000 deep": case(
         "post", "topics/", 400, "nested too deeply", body='{"name": ' * 3000 + "1" + "}" * 3000
     ),
-    "date 2021-02-30 in a filter": case("get", "policies/?date_after=2021-02-30", 400, "valid date"),
+    # A date of the right shape that is no day says so, wherever a date is read (it said "Enter a valid
+    # date" or "not an ISO 8601 date-time", as for the wrong shape).
+    "date 2021-02-30 in a filter": case(
+        "get", "policies/?date_after=2021-02-30", 400, "“2021-02-30” is not a day of the calendar: February 2021's"
+    ),
+    "date 2021-13-01 in a filter": case(
+        "get", "statements/?date_before=2021-13-01", 400, "“2021-13-01” is not a day of the calendar: months run"
+    ),
+    "year 0 in a filter": case("get", "events/?end_date_after=0000-05-01", 400, "years run from 0001"),
+    "month 2021-13 in a filter": case("get", "statements/?date_after=2021-13", 400, "“2021-13” is not a month of"),
+    "a day 31 in the timeline": case(
+        "get", "timeline/?date_after=2021-04-31", 400, "April 2021's days run from 01 to 30"
+    ),
+    "2021-02-29 in updated_after": case(
+        "get", "topics/?updated_after=2021-02-29T12:00:00Z", 400, "“2021-02-29” is not a day of the calendar"
+    ),
+    "as_of 2021-02-30": case(
+        "get", "topics/migration/?as_of=2021-02-30T00:00:00Z", 400, "“2021-02-30” is not a day of the calendar"
+    ),
+    "as_of in month 13": case("get", "topics/migration/?as_of=2021-13-01", 400, "months run from 01 to 12"),
     # Found by a stranger: Django's default formats read these as 7 May 2021, silently.
-    "a US-style date in a filter": case("get", "statements/?date_after=05/07/2021", 400, "valid date"),
-    "a US-style date in the timeline": case("get", "timeline/?date_before=05/07/2021", 400, "valid date"),
-    "date 2021-13-01 in a filter": case("get", "statements/?date_before=2021-13-01", 400, "valid date"),
-    "as_of 2021-02-30": case("get", "topics/migration/?as_of=2021-02-30T00:00:00Z", 400, "not an ISO 8601"),
+    "a US-style date in a filter": case(
+        "get", "statements/?date_after=05/07/2021", 400, "Not a date: write YYYY-MM-DD"
+    ),
+    "a US-style date in the timeline": case("get", "timeline/?date_before=05/07/2021", 400, "write YYYY-MM-DD"),
+    "a date without its zeros in a filter": case("get", "statements/?date_after=2021-5-7", 400, "write YYYY-MM-DD"),
     "as_of that is not a date": case("get", "topics/migration/?as_of=yesterday", 400, "not an ISO 8601"),
     "an unknown currency": case("get", "aid-packages/?currency=XYZ", 400, "XYZ"),
     "a lower-case currency": case("get", "aid-packages/?currency=usd", 400, "usd"),
@@ -127,8 +147,11 @@ REQUESTS = {
         "patch",
         "policies/POLICY/",
         400,
-        "Not a day of the calendar: day is out of range",
+        "“2021-02-30” is not a day of the calendar: February 2021's days run from 01 to 28.",
         body='{"start_date": "2021-02-30"}',
+    ),
+    "year 0 in a body": case(
+        "patch", "statements/STATEMENT/", 400, "years run from 0001", body='{"said_on": "0000-01-01"}'
     ),
     "an unknown currency in a body": case("patch", "aid-packages/AID/", 400, "XYZ", body='{"currency": "XYZ"}'),
     "an unknown related slug in a body": case(

@@ -8,7 +8,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from policy.models import Statement
+from policy.models import Policy, Statement
 
 from .api_support import BROWSER
 
@@ -57,6 +57,61 @@ def test_a_past_version_and_a_list_keep_dRFs_forms(editor):
         200,
         404,
     )
+
+
+@pytest.mark.django_db
+def test_a_linked_policys_edit_forms_hold_its_links(editor):
+    """The raw-data form read a policy's links from the policies `related` names, not from its links
+    (a 500 for anyone who may edit, on every policy with a link)."""
+    policy = Policy.objects.filter(relations__isnull=False).order_by("pk").first()
+    url = f"/api/v1/policies/{policy.slug}/"
+    response = editor.get(url, HTTP_ACCEPT=BROWSER)
+    assert response.status_code == 200
+    before = APIClient().get(url).json()["related"]
+    links = [
+        {key: value["slug"] if key in ("policy", "source") else value for key, value in link.items()} for link in before
+    ]
+    content = raw_data(response.content.decode())
+    assert content["related"] == links and links
+    response = editor.put(url, content, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert APIClient().get(url).json()["related"] == before
+
+
+def drawn_links(page):
+    """The API's addresses a browsable page links to (not its static files)."""
+    hrefs = (html.unescape(href) for href in re.findall(r'href="([^"#]+)"', page))
+    return {href.removeprefix("http://testserver") for href in hrefs if "/api/" in href}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_link_the_api_root_draws_answers(admin_client, signed_in):
+    """Its links kept the root's own `?format=`: from `/api/v1/?format=api` (the page's format menu)
+    the docs, the schema, the search and the zip were 400s; `?format=csv` gave a CSV of links."""
+    client = admin_client if signed_in else APIClient()
+    links = set()
+    for root in ("/api/v1/", "/api/v1/?format=json", "/api/v1/?format=api", "/api/v1/.json"):
+        if "api" not in root.split("?")[-1]:
+            links |= {url.removeprefix("http://testserver") for url in client.get(root).json().values()}
+        links |= drawn_links(client.get(root, HTTP_ACCEPT=BROWSER).content.decode())
+    assert len(links) > 15 and not any("format=csv" in link for link in links)
+    answers = {
+        (link, accept): client.get(link, HTTP_ACCEPT=accept).status_code
+        for link in links
+        for accept in ("application/json", BROWSER)
+    }
+    # Search needs `q` (a 400 saying so); the docs are a page, not JSON, as is `?format=api`.
+    expected = {
+        (link, accept): 400
+        if link.startswith("/api/v1/search/")
+        else 406
+        if accept == "application/json" and ("format=api" in link or link == "/api/v1/docs/")
+        else 200
+        for link, accept in answers
+    }
+    assert answers == expected
+    assert client.get("/api/v1/?format=csv").status_code == 400
 
 
 @pytest.fixture(scope="module")

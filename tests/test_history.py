@@ -121,6 +121,21 @@ def test_malformed_as_of_is_a_400(client, bad):
     assert "as_of" in response.json()
 
 
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("2021-02-30T00:00:00", "“2021-02-30” is not a day of the calendar: February 2021's days run from 01 to 28."),
+        ("2021-13-01T00:00:00Z", "“2021-13-01” is not a day of the calendar: months run from 01 to 12."),
+        ("0000-01-01", "“0000-01-01” is not a day of the calendar: years run from 0001."),
+        ("2021-13", "“2021-13” is not a month of the calendar: months run from 01 to 12."),
+    ],
+)
+def test_an_as_of_that_is_no_day_says_so(client, bad, message):
+    """It said "not an ISO 8601 date-time", as for a value of the wrong shape."""
+    response = client.get("/api/v1/statements/amlo-expectations-better-treatment-of-migrants/", {"as_of": bad})
+    assert response.json() == {"as_of": [message]}
+
+
 def test_unknown_record_history_is_a_404(client):
     assert client.get(f"{URL}no-such-statement/history/").status_code == 404
 

@@ -117,6 +117,8 @@ def test_a_bad_row_refuses_the_whole_file_naming_row_and_column(tmp_path):
         [*ROWS[1][:4], "no-such-source", "x" * 20, ""],
     ]
     rows.append(["AMLO", QUOTE, "quote", "23/03/2021", SOURCE, EXCERPT, "Atlantis"])
+    rows.append(["AMLO", QUOTE, "quote", "2021-13", SOURCE, EXCERPT, ""])
+    rows.append(["AMLO", QUOTE, "quote", "2021-02-29", SOURCE, EXCERPT, ""])
     message = refused(write(tmp_path, "statements.csv", rows=rows))
     assert "Nothing was imported" in message
     out = io.StringIO()
@@ -127,6 +129,9 @@ def test_a_bad_row_refuses_the_whole_file_naming_row_and_column(tmp_path):
     assert "row 4, column source: error: No source has the key, name or alias “no-such-source”." in report
     assert "row 5, column said_on: error: “23/03/2021” is not a date: write 2021-03-23, 2021-03 or 2021." in report
     assert "row 5, column countries: error: No country has the key, name or alias “Atlantis”." in report
+    # A month or a day that is not in the calendar says so (it said "month must be in 1..12").
+    assert "row 6, column said_on: error: “2021-13” is not a month of the calendar: months run from 01 to 12." in report
+    assert "row 7, column said_on: error: “2021-02-29” is not a day of the calendar: February 2021's days run" in report
 
 
 @pytest.mark.django_db

@@ -41,8 +41,38 @@ def test_fixtures_load_into_an_empty_database(fixture_files):
 def test_fixtures_load_twice_without_duplicates(fixture_files):
     """Natural keys make a reload update the same rows rather than add new ones."""
     before = {model: model.objects.count() for model in DELETION_ORDER}
+    stamped = [model for model in DELETION_ORDER if any(f.name == "created_at" for f in model._meta.fields)]
+    created = {model: dict(model.objects.values_list("pk", "created_at")) for model in stamped}
     call_command("loaddata", *fixture_files, verbosity=0)
     assert {model: model.objects.count() for model in DELETION_ORDER} == before
+    # A reload is no creation: every record keeps its created_at (the fixtures give none; it was the reload's).
+    assert {model: dict(model.objects.values_list("pk", "created_at")) for model in stamped} == created
+
+
+def test_a_fixture_keeps_the_times_it_gives_and_a_reload_the_created_at_it_does_not(tmp_path):
+    path = tmp_path / "topics.json"
+    stamps = {"created_at": "2020-01-02T03:04:05Z", "updated_at": "2020-02-03T04:05:06Z"}
+    records = [
+        {"model": "policy.topic", "fields": {"slug": "test-dated", "name": "Dated", **stamps}},
+        {"model": "policy.topic", "fields": {"slug": "migration", "name": "Migration", **stamps}},  # an existing one
+    ]
+    path.write_text(json.dumps(records))
+    call_command("loaddata", str(path), verbosity=0)
+    for slug in ("test-dated", "migration"):
+        topic = Topic.objects.get(slug=slug)
+        assert (topic.created_at.isoformat(), topic.updated_at.isoformat()) == (
+            "2020-01-02T03:04:05+00:00",
+            "2020-02-03T04:05:06+00:00",
+        )
+    path.write_text(json.dumps([{"model": "policy.topic", "fields": {"slug": "test-dated", "name": "Renamed"}}]))
+    call_command("loaddata", str(path), verbosity=0)
+    topic = Topic.objects.get(slug="test-dated")
+    assert topic.created_at.isoformat() == "2020-01-02T03:04:05+00:00"
+    assert topic.updated_at > topic.created_at and topic.name == "Renamed"  # a write, at the load's time
+    path.write_text(json.dumps([{"model": "policy.topic", "fields": {"slug": "test-undated", "name": "Undated"}}]))
+    call_command("loaddata", str(path), verbosity=0)
+    new = Topic.objects.get(slug="test-undated")
+    assert new.created_at == new.updated_at and new.created_at > topic.created_at  # a new record: the load's time
 
 
 BROKEN_REFERENCES = {

@@ -10,6 +10,7 @@ Routes run inside the test's transaction except where noted: code that only brea
 import re
 
 import pytest
+from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
@@ -133,6 +134,18 @@ def test_every_api_route_answers_options(urls, django_user_model, user):
         assert answers == {label: anonymous_status(label, OPTIONS_STATUS) for label in api}
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_every_page_refuses_a_write_with_405(urls, method):
+    """The pages only read: a write answered the page itself (200), or, with the CSRF check on as in
+    a browser, Django's CSRF 403 page."""
+    client = Client(enforce_csrf_checks=True)
+    pages = {label: url for label, url in urls.items() if not url.startswith("/api/")}
+    answers = {label: getattr(client, method)(url) for label, url in pages.items()}
+    assert {label: (r.status_code, r["Allow"]) for label, r in answers.items()} == dict.fromkeys(
+        pages, (405, "GET, HEAD")
+    )
+
+
 # Outside a transaction (and so after a flush; the conftest restores the fixtures) -----------------
 
 
@@ -178,3 +191,13 @@ def test_a_write_without_the_trailing_slash_is_sent_on_with_its_body(db, setting
     assert response["Location"] == f"{path}/?x=1"
     assert response.json()["detail"].endswith(f"{path}/?x=1")
     assert APIClient().get(path).status_code == 301  # a read keeps Django's redirect
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_write_to_a_page_without_the_trailing_slash_is_sent_on_to_its_405(db, settings, debug):
+    """With DEBUG on (`make serve`) Django's slash redirect refused a POST with a 500."""
+    settings.DEBUG = debug
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/statements?kind=quote", {"a": "b"})
+    assert (response.status_code, response["Location"]) == (308, "/statements/?kind=quote")
+    assert client.post(response["Location"], {"a": "b"}).status_code == 405

@@ -134,6 +134,16 @@ def test_bad_parameters_are_a_400_naming_them(params, parameter):
 
 
 @pytest.mark.django_db
+def test_an_unknown_type_is_answered_with_the_searched_ones():
+    assert search({"q": "lopez", "type": "nope"}).json() == {
+        "type": [
+            "“nope” is not one of the choices: "
+            "policy, aid_package, statement, statistic, event, actor, country, topic, source."
+        ]
+    }
+
+
+@pytest.mark.django_db
 def test_short_searches_for_signed_in_clients_and_the_small_tables():
     from django.contrib.auth import get_user_model
 
@@ -147,6 +157,11 @@ def test_short_searches_for_signed_in_clients_and_the_small_tables():
 @pytest.mark.django_db
 def test_a_page_past_the_last_is_a_404():
     assert search({"q": "guatemala", "page": "50"}).status_code == 404
+    # The page too (it was a 200 saying nothing matched), as the lists' pages are; its last page is a 200.
+    assert APIClient().get("/search/", {"q": "guatemala", "page": "50"}).status_code == 404
+    assert APIClient().get("/search/", {"q": "nothing-matches-this", "page": "2"}).status_code == 404
+    assert APIClient().get("/search/", {"q": "guatemala", "page": "1"}).status_code == 200
+    assert APIClient().get("/search/", {"q": "nothing-matches-this"}).status_code == 200
 
 
 @pytest.mark.django_db

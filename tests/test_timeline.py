@@ -142,6 +142,14 @@ def test_bad_parameters_are_400_naming_them(client, params, bad):
     assert bad in response.json()
 
 
+def test_an_unknown_type_or_ordering_is_answered_with_the_valid_ones(client):
+    response = client.get(URL, {"type": "tweet", "ordering": "title"})
+    assert response.json() == {
+        "type": ["“tweet” is not one of the choices: event, policy, aid_package, statement, statistic."],
+        "ordering": ["“title” is not one of the orderings of the timeline: date, -date."],
+    }
+
+
 def test_query_count_is_fixed(client):
     def queries(**params):
         with CaptureQueriesContext(connection) as captured:

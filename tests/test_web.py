@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from django.db import connection
@@ -10,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from policy.models import Actor, AidPackage, Source, Statement, Statistic, Topic
+from policy.models import Actor, AidPackage, Event, Policy, Source, Statement, Statistic, Topic
 from policy.models.base import Cited
 from policy.web.resources import RESOURCES
 
@@ -147,6 +148,39 @@ def test_home_is_rendered_once_per_data_version(client):
     html = client.get("/").content.decode()
     assert int(re.search(statements, html, re.S).group(1)) == before + 1
     assert queries(client, "/") == 0
+
+
+def axis_labels(html):
+    """(x, label) of the timeline's labels under its months."""
+    return [
+        (float(x), label) for x, label in re.findall(r'<text class="axis" x="([\d.]+)" y="226">([^<]+)</text>', html)
+    ]
+
+
+@pytest.mark.parametrize(
+    "said_on, first_labels",
+    [
+        # 367 months from December 1990: “Dec 1990” was drawn 32 px before “1992”, over it.
+        ("1990-12-10", ["1992", "1994"]),
+        ("2015-12-10", ["2016", "2017"]),  # 67 months: “Dec 2015” was 13 px before “2016”
+        ("2015-06-10", ["Jun 2015", "2016"]),  # room for it
+    ],
+)
+def test_home_timeline_labels_never_overlap(client, said_on, first_labels):
+    Statement.objects.filter(slug="trump-rapists-and-murderers").update(said_on=said_on, date_precision="day")
+    labels = axis_labels(client.get("/").content.decode())
+    assert [label for _, label in labels[:2]] == first_labels
+    gaps = [(b[0] - a[0], a[1]) for a, b in pairwise(labels)]
+    assert all(gap >= (60 if " " in label else 40) for gap, label in gaps), gaps
+
+
+def test_home_timeline_of_one_year(client):
+    for model in (AidPackage, Statistic, Event, Policy):
+        model.objects.all().delete()
+    Statement.objects.exclude(said_on__year=2021).delete()
+    html = client.get("/").content.decode()
+    assert "March 2021 to May 2021" in html
+    assert axis_labels(html) == [(44.0, "Mar 2021")]  # the one year named once, by its first month
 
 
 def test_home_renders_with_no_records(client):

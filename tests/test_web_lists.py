@@ -134,6 +134,8 @@ def test_a_filter_narrows_the_list_as_the_api_does(client):
         "speaker=nobody",
         "bogus=1",
         "date_after=2021-02-30",
+        "date_before=2021-13",
+        "updated_after=0000-01-01T00:00:00Z",
         "kind=shout",
         "amount_min=lots",
         "ordering=text",
@@ -264,6 +266,52 @@ def test_a_second_value_of_a_facet_is_added_to_the_first(client):
     since = page(client, "/aid-packages/?date_after=2019-06-01&ordering=-amount")
     (year,) = [unescape(e["attrs"]["href"]) for e in since.find("a") if e["text"].split()[:1] == ["2021"]]
     assert parse_qs(year[1:]) == {"date_after": ["2021-01-01"], "date_before": ["2021-12-31"], "ordering": ["-amount"]}
+
+
+def year_entries(client, url):
+    """(label, count, href, chosen?) of the year facet's entries, in the page's order."""
+    found = re.search(
+        r'<section class="facet" aria-labelledby="facet-year">.*?</section>', page_html(client, url), re.S
+    )
+    links = Page(found.group(0)).find("a") if found else []
+    return [
+        (*e["text"].replace("Selected:", "").split()[:2], unescape(e["attrs"]["href"]), "aria-current" in e["attrs"])
+        for e in links
+    ]
+
+
+def page_html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", [("2021", "6", "?date_after=2021-01-01&date_before=2021-12-31", False), ("2016", "1"), ("2020", "1")]),
+        # A range inside one year: that year is chosen, its count the range's, its link removes the range.
+        ("date_after=2021-03-01&date_before=2021-03-31", [("2021", "1", "?", True)]),
+        ("date_after=2021-01-01&date_before=2021-12-31", [("2021", "6", "?", True)]),
+        # A range across years: each year's link is the part of it in the range.
+        (
+            "date_after=2019-06-01&date_before=2021-04-30",
+            [
+                ("2020", "1", "?date_after=2020-01-01&date_before=2020-12-31", False),
+                ("2021", "1", "?date_after=2021-01-01&date_before=2021-04-30", False),
+            ],
+        ),
+        ("search=no-such-words-anywhere", []),
+    ],
+)
+def test_a_years_count_is_what_its_link_lists(client, query, expected):
+    """Within March 2021 the year facet read “2021 · 1” and linked to the whole of 2021 (6 statements):
+    a year replaced the range chosen rather than narrowing it."""
+    entries = year_entries(client, f"/statements/?{query}")
+    assert [entry[: len(want)] for entry, want in zip(entries, expected, strict=True)] == expected
+    for _, count, href, chosen in entries:
+        if not chosen:
+            assert APIClient().get(f"/api/v1/statements/{href}").json()["count"] == int(count), href
 
 
 @pytest.mark.parametrize("prefix", ["statements", "aid-packages"])

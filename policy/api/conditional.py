@@ -7,7 +7,9 @@ is checked with the record's row locked (policy.api.writes), so the check and th
 import hashlib
 
 from django.utils.cache import get_conditional_response, parse_etags, patch_vary_headers
+from django.utils.http import ETAG_MATCH
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from .exceptions import PreconditionFailed
@@ -29,6 +31,23 @@ def if_match_passes(header, etag):
     return tags == ["*"] or etag in tags
 
 
+def if_match_problem(header):
+    """Why an `If-Match` header names no version: a part that is not a quoted ETag (`abc`, `"abc`), or
+    nothing at all; None when every comma-separated part is one, or the header is `*`. Django's parser
+    drops such parts silently, so `If-Match: abc` read as naming no version: a 412 saying the record had
+    changed, which re-reading it could never cure."""
+    if header.strip() == "*":
+        return None
+    bad = [part.strip() for part in header.split(",") if not ETAG_MATCH.match(part.strip())]
+    if not bad:
+        return None
+    given = f"“{bad[0]}” is not an ETag" if bad[0] else "An empty entry is not an ETag"
+    return (
+        f"{given}. Send the ETag a read of the record gave, quotes included "
+        '(If-Match: "7a2e97f9ad80ae18372384d73773f4cb"), several separated by commas, or *.'
+    )
+
+
 def if_none_match_passes(header, etag):
     """Whether an `If-None-Match` header names `etag` (weak comparison, as for GET)."""
     if not header:
@@ -44,12 +63,14 @@ class Versions:
         return etag_of(self.model, pk, updated_at)
 
     def check_preconditions(self, instance):
-        """`If-Match` must name the current version, or the write is refused with 412.
+        """`If-Match` must name the current version, or the write is refused with 412 (400 when it is no ETag).
 
         Called with the record's row locked (see `get_object`), so no other write can slip in
         between this check and ours.
         """
         header = self.request.headers.get("If-Match")
+        if header is not None and (problem := if_match_problem(header)):
+            raise ValidationError({"If-Match": [problem]})
         if header is not None and not if_match_passes(header, self.get_etag(instance.pk, instance.updated_at)):
             raise PreconditionFailed(
                 "The record has changed since you read it (If-Match does not name its current ETag): "

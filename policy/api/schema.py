@@ -44,7 +44,8 @@ class LicensedTextFieldExtension(OpenApiSerializerFieldExtension):
 STRICT_PARAMETERS = {"page", "page_size", "as_of"}
 SPARSE = {"fields", "omit"}
 PRECONDITIONS = {
-    "If-Match": "Only if the record is still at this version (its `ETag`); else 412.",
+    "If-Match": "Only if the record is still at this version (its `ETag`, quotes included, or `*`); else 412. "
+    "A value that is not a quoted ETag is a 400.",
     "If-None-Match": "Answer 304 Not Modified when the record is still at this version.",
 }
 

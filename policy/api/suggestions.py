@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from .. import records
 from ..curation import queue
+from ..filters import invalid_choice
 from ..models import Source, Suggestion
 from ..querying.parameters import reject_unknown_parameters, strictly_filtered
 from ..reading.plan import ResourceUrls
@@ -138,9 +139,15 @@ class RejectSerializer(KnownKeysOnly, serializers.Serializer):
 
 class SuggestionFilterSet(django_filters.FilterSet):
     source = django_filters.CharFilter(field_name="source__slug", help_text="The cited source's slug.")
-    state = django_filters.ChoiceFilter(choices=Suggestion.State.choices)
-    record_type = django_filters.ChoiceFilter(choices=[(name, name) for name in RECORD_TYPES])
-    origin = django_filters.ChoiceFilter(choices=Suggestion.Origin.choices)
+    state = django_filters.ChoiceFilter(
+        choices=Suggestion.State.choices, error_messages=invalid_choice(Suggestion.State.values)
+    )
+    record_type = django_filters.ChoiceFilter(
+        choices=[(name, name) for name in RECORD_TYPES], error_messages=invalid_choice(RECORD_TYPES)
+    )
+    origin = django_filters.ChoiceFilter(
+        choices=Suggestion.Origin.choices, error_messages=invalid_choice(Suggestion.Origin.values)
+    )
 
     class Meta:
         model = Suggestion

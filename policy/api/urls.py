@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, reverse
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter, SimpleRouter
+from rest_framework.response import Response
+from rest_framework.routers import APIRootView, DefaultRouter, SimpleRouter
 
 from .. import filtersets, records
 from ..representation import serializer_for
@@ -9,6 +10,7 @@ from .auth import TokenView
 from .changes import ChangesView
 from .datapackage import DataPackageView
 from .openapi import SchemaView
+from .renderers import BrowsableAPIRenderer, JSONRenderer
 from .search import SearchView
 from .suggestions import SuggestionViewSet
 from .timeline import TimelineView
@@ -20,6 +22,23 @@ class DocsView(SpectacularSwaggerSplitView):
     http_method_names = ["get", "head"]
 
 
+class RootView(APIRootView):
+    """The API root: JSON or the browsable page (a CSV of links is no list). Its links do not carry the
+    root's own `?format=` or `.json` suffix, as DRF's reverse makes them do: the docs, the schema, the
+    search and the zip refused `?format=api` or `csv` (a 400), and a suffix left the others out."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
+
+    def get(self, request, *args, **kwargs):
+        namespace = request.resolver_match.namespace
+        return Response(
+            {
+                key: request.build_absolute_uri(reverse(f"{namespace}:{name}" if namespace else name))
+                for key, name in self.api_root_dict.items()
+            }
+        )
+
+
 class Router(DefaultRouter):
     """The API root also lists the endpoints that are not resources; a list also takes PATCH (NetBox's
     bulk update: policy.api.bulk)."""
@@ -28,6 +47,7 @@ class Router(DefaultRouter):
         DefaultRouter.routes[0]._replace(mapping={**DefaultRouter.routes[0].mapping, "patch": "bulk_partial_update"}),
         *DefaultRouter.routes[1:],
     ]
+    APIRootView = RootView
     extra_root_entries = {
         "search": "search",
         "timeline": "timeline",

@@ -20,6 +20,7 @@ import tablib
 from rest_framework import serializers
 
 from .. import records
+from ..days import calendar_problem
 from .queue import BY_NAME, serializer_class
 
 FORMATS = {"csv": "csv", "xlsx": "xlsx", "jsonl": "jsonl", "ndjson": "jsonl"}
@@ -162,11 +163,13 @@ def parse_date(value):
     match = PARTIAL_DATE.match(value)
     if not match:
         raise ValueError(f"“{value}” is not a date: write 2021-03-23, 2021-03 or 2021.")
+    if problem := calendar_problem(value):
+        raise ValueError(problem)
     year, month, day = match.groups()
     try:
         date = datetime.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as error:
-        raise ValueError(f"“{value}” is not a date: {error}.") from None
+    except ValueError:  # the year 0 alone
+        raise ValueError(f"“{value}” is not a year of the calendar: years run from 0001.") from None
     return date.isoformat(), "day" if day else "month" if month else "year"
 
 

@@ -141,11 +141,16 @@ class Cited(Record, Citation):
 
 
 @receiver(pre_save)
-def stamp_raw_saves(sender, instance, raw=False, **kwargs):
-    """`loaddata` saves raw, which skips auto_now/auto_now_add: stamp fixture records with the load time."""
+def stamp_raw_saves(sender, instance, raw=False, using=None, **kwargs):
+    """`loaddata` saves raw, which skips auto_now/auto_now_add: a time the fixture gives is kept; one it
+    leaves out is the load time, except an existing record's `created_at`, which stays (a reload is no
+    creation: `make fixtures` moved every record's `created_at` to the reload)."""
     if not raw:
         return
     now = timezone.now()
+    if getattr(instance, "created_at", now) is None and instance.pk is not None:
+        stored = sender._base_manager.using(using).filter(pk=instance.pk).values_list("created_at", flat=True)
+        instance.created_at = stored.first()
     for stamp in ("created_at", "updated_at"):  # a suggestion has the first only
         if hasattr(instance, stamp):
             setattr(instance, stamp, getattr(instance, stamp) or now)

@@ -20,7 +20,8 @@ from rest_framework.exceptions import ValidationError
 
 from .. import records
 from ..cache import cached_count, counts_are_shareable, data_version
-from ..filters import ISO_DATE, KeyMultipleChoiceField, related_condition
+from ..days import CalendarDateField
+from ..filters import KeyMultipleChoiceField, invalid_choice, related_condition
 from ..models import Actor, Country, Topic
 from .parameters import reject_unknown_parameters, repeatable_fields
 
@@ -34,14 +35,13 @@ TYPES = records.ON_TIMELINE
 class TimelineQuery(forms.Form):
     """The timeline's parameters, declared once: the view validates with it and the schema lists it."""
 
-    date_after = forms.DateField(
-        required=False, input_formats=ISO_DATE, help_text="On or after this date (YYYY-MM-DD)."
-    )
-    date_before = forms.DateField(
-        required=False, input_formats=ISO_DATE, help_text="On or before this date (YYYY-MM-DD)."
-    )
+    date_after = CalendarDateField(required=False, help_text="On or after this date (YYYY-MM-DD).")
+    date_before = CalendarDateField(required=False, help_text="On or before this date (YYYY-MM-DD).")
     type = forms.MultipleChoiceField(
-        choices=[(name, name) for name in TYPES], required=False, help_text="Repeat for OR."
+        choices=[(name, name) for name in TYPES],
+        required=False,
+        help_text="Repeat for OR.",
+        error_messages=invalid_choice(TYPES),
     )
     country = KeyMultipleChoiceField(
         queryset=Country.objects.all(), to_field_name="code", required=False, help_text="Country code; repeat for OR."
@@ -55,6 +55,7 @@ class TimelineQuery(forms.Form):
     ordering = forms.ChoiceField(
         choices=[("date", "date"), ("-date", "-date")],
         required=False,
+        error_messages=invalid_choice(["date", "-date"], "orderings of the timeline"),
         help_text="Chronological (default) or reverse.",
     )
 

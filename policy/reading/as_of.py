@@ -8,6 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 
+from ..days import calendar_problem
 from ..models import Policy, PolicyRelation, Source
 from .history import LINK_CITATION, KeyLookup
 from .plan import Compact, CompactMany, ResourceUrls, Url, plain
@@ -16,6 +17,8 @@ __all__ = ["parse_as_of", "represent_as_of"]
 
 
 def parse_as_of(raw):
+    if problem := calendar_problem(raw.strip()):
+        raise ValidationError({"as_of": [problem]})
     try:
         value = parse_datetime(raw.strip())
         # In UTC now: 9999-12-31T23:59:59-23:59 is past the last moment a date-time can hold, and

@@ -18,7 +18,7 @@ from django import forms
 from django.conf import settings
 
 from .. import search
-from ..filters import SEARCH_MAX_LENGTH
+from ..filters import SEARCH_MAX_LENGTH, invalid_choice
 from ..records import TYPES
 from ..search.folding import fold, folded_text, unquoted
 
@@ -210,3 +210,4 @@ def window(value, start, end):
 
 
 SearchQuery.base_fields["type"].choices = [(t.name, t.name) for t in searchable_types()]
+SearchQuery.base_fields["type"].error_messages |= invalid_choice([t.name for t in searchable_types()])

@@ -1,11 +1,11 @@
 """Serializer fields for related records: written by public key, read as compact objects."""
 
-import datetime
 import re
 
 from rest_framework import serializers
 
 from .. import batch
+from ..days import calendar_problem
 from ..records import key_field, label_field, normalise_key
 
 __all__ = ["CompactRelatedField", "key_field", "label_field"]  # key_field, label_field: from the declarations
@@ -76,11 +76,8 @@ class DateField(serializers.DateField):
     """DRF calls 2021-02-30 a date of the wrong format; its format is right, its day is not."""
 
     def to_internal_value(self, value):
-        if isinstance(value, str) and ISO_DATE.fullmatch(value):
-            try:
-                datetime.date.fromisoformat(value)
-            except ValueError as error:
-                raise serializers.ValidationError(f"Not a day of the calendar: {error}.", code="invalid") from None
+        if isinstance(value, str) and ISO_DATE.fullmatch(value) and (problem := calendar_problem(value)):
+            raise serializers.ValidationError(problem, code="invalid")
         return super().to_internal_value(value)
 
 

@@ -50,12 +50,17 @@ class PolicyLinkListSerializer(serializers.ListSerializer):
     def reader(self):
         return PolicyLinks()
 
+    def get_attribute(self, instance):
+        # A policy's links are its PolicyRelation rows, not the policies its `related` names: the
+        # browsable API's edit form read the latter (a 500 for an editor on a linked policy's page).
+        return instance.relations.select_related("to_policy", "source").order_by("relation", "to_policy__slug")
+
 
 class PolicyLinkSerializer(KnownKeysOnly, serializers.Serializer):
     """A link to another policy, cited like a record: its source and the excerpt that states it."""
 
     relation = serializers.ChoiceField(choices=PolicyRelationKind.choices)
-    policy = CompactRelatedField(queryset=Policy.objects.all())
+    policy = CompactRelatedField(queryset=Policy.objects.all(), source="to_policy")  # read from a PolicyRelation
     source = CompactRelatedField(queryset=Source.objects.all())
     excerpt = fields.CharField(help_text="The verbatim span of the source's text that states the link.")
     excerpt_start = serializers.IntegerField(read_only=True, allow_null=True)
@@ -66,6 +71,8 @@ class PolicyLinkSerializer(KnownKeysOnly, serializers.Serializer):
         list_serializer_class = PolicyLinkListSerializer
 
     def validate(self, attrs):
+        if "to_policy" in attrs:  # the writes (PolicySerializer) name the target `policy`, as the body does
+            attrs["policy"] = attrs.pop("to_policy")
         # A PATCH makes nested fields optional, but a link is always written whole.
         missing = [name for name in ("relation", "policy", "source", "excerpt") if name not in attrs]
         if missing:

@@ -133,7 +133,8 @@ def timeline(rows, types, link):
 
 
 def year_labels(months, slot):
-    """A label under each January, thinned so labels never overlap (about 40 px each)."""
+    """A label under each January, thinned so labels never overlap (about 40 px each), and the first
+    month's (“Dec 1990”, about 60 px) where it does not start in January and there is room for it."""
     every = 1
     while slot * 12 * every < 40:
         every += 1
@@ -141,10 +142,10 @@ def year_labels(months, slot):
     for i, month in enumerate(months):
         year = int(month[:4])
         if (month.endswith("-01") or i == 0) and year % every == 0:
-            labels.append(
-                {"x": fmt(PLOT_LEFT + i * slot), "label": year if month.endswith("-01") else month_abbr(month)}
-            )
-    return labels
+            labels.append({"x": PLOT_LEFT + i * slot, "label": year if month.endswith("-01") else month_abbr(month)})
+    if len(labels) > 1 and isinstance(labels[0]["label"], str) and labels[1]["x"] - labels[0]["x"] < 60:
+        del labels[0]  # it was drawn over the next January's year
+    return [{**label, "x": fmt(label["x"])} for label in labels]
 
 
 def month_abbr(month):

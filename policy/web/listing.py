@@ -83,6 +83,17 @@ def facet_change(query, repeatable, params, active):
     return change
 
 
+def entry_params(facet, value, query):
+    """The parameters a facet's entry sets. A year's date range is cut to the range chosen, so that its
+    link lists the records its count counts (within March 2021, “2021 · 1” linked to the whole year's 6);
+    a range that already lies in the year is that year chosen: its entry is marked, its link removes it."""
+    params = facet.filter_params(value)
+    if not facet.year:
+        return params
+    after, before = query.get("date_after") or "", query.get("date_before") or "9999-12-31"
+    return {"date_after": max(params["date_after"], after), "date_before": min(params["date_before"], before)}
+
+
 class ListPage:
     """One page of a resource's list: filters applied (or the API's 400), rows, facets, links."""
 
@@ -155,7 +166,7 @@ class ListPage:
             facet = declared[name]
             for entry in entries:
                 value = entry[facet.key]
-                params = facet.filter_params(value)
+                params = entry_params(facet, value, self.query)
                 active = all(str(v) in self.query.getlist(k) for k, v in params.items())
                 href = "?" + encoded(kept, **facet_change(self.query, repeatable, params, active))
                 entry.update(value=value, active=active, href=href)

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -33,6 +34,8 @@ def type_options():
 
 def results(request, query):
     groups = search_types(query.text, query.types, query.page, query.page_size)
+    if query.page > 1 and not any(group.hits for group in groups):
+        raise Http404("Invalid page.")  # past the last page, as the lists' pages and the API's search
     shown = [
         {
             "resource": RESOURCES[group.type.resource],
