@@ -126,9 +126,9 @@ class MomentField(forms.Field):
     DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
     def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
+        if not value:  # an empty parameter is an absent one; a blank one is malformed, as below
             return None
+        value = value.strip()
         try:
             if self.DATE.fullmatch(value):
                 return datetime.date.fromisoformat(value)
@@ -207,6 +207,7 @@ class RecordFilterSet(NamedFiltersOnly, django_filters.FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=SEARCH_MAX_LENGTH,
+        strip=False,  # blanks reach filter_search: only an empty `search=` means "no search"
         help_text="Case-insensitive text search over the record's text and related names. Anonymous clients "
         "give at least 3 characters on policies, aid packages, statements, statistics, events and sources.",
     )
@@ -225,8 +226,8 @@ class RecordFilterSet(NamedFiltersOnly, django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
-        if not value:
-            return queryset
+        if not value:  # like a blank `date_after` or `amount_min`: a 400, not a silently unfiltered list
+            raise ValidationError({name: ["Blank search: give a word to search for, or leave out the parameter."]})
         if len(value) < self.anonymous_search_min_length and not (self.request and self.request.user.is_authenticated):
             raise ValidationError(
                 {
