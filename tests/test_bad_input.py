@@ -52,6 +52,26 @@ REQUESTS = {
     # A list is a bulk write (tests/test_bulk_writes.py): its items that are not objects are refused by index.
     "JSON that is not an object or a list": case("post", "topics/", 400, "Expected a dictionary", body="42"),
     "JSON with a trailing comma": case("patch", "topics/migration/", 400, "JSON parse error", body='{"name": "x",}'),
+    # json.loads keeps the last of a key given twice: the client's mistake was stored as if meant.
+    "a key twice in a POST": case(
+        "post", "topics/", 400, "“name” is given twice", body='{"slug": "twice", "name": "a", "name": "b"}'
+    ),
+    "a key twice in a PUT": case(
+        "put", "topics/migration/", 400, "“name” is given twice", body='{"slug": "migration", "name": "a", "name": "b"}'
+    ),
+    "a key twice in a PATCH": case(
+        "patch", "topics/migration/", 400, "“name” is given twice", body='{"name": "a", "name": "b"}'
+    ),
+    "a key twice in a nested object": case(
+        "patch",
+        "policies/POLICY/",
+        400,
+        "“relation” is given twice",
+        body='{"related": [{"relation": "extends", "relation": "reverses", "policy": "x"}]}',
+    ),
+    "a key twice in a bulk write's item": case(
+        "post", "topics/", 400, "“slug” is given twice", body='[{"slug": "a", "name": "a"}, {"slug": "b", "slug": "c"}]'
+    ),
     "invalid UTF-8 in JSON": case("post", "topics/", 400, "JSON parse error", body=b'{"name": "\xff\xfe"}'),
     "text/plain body": case("post", "topics/", 415, "Unsupported media type", body="slug=x", content_type="text/plain"),
     "XML body": case("post", "topics/", 415, "Unsupported media type", body="<t/>", content_type="application/xml"),
