@@ -206,6 +206,7 @@ class RecordFilterSet(NamedFiltersOnly, django_filters.FilterSet):
 
     search = django_filters.CharFilter(
         method="filter_search",
+        label="Search",  # the browsable API's filter form: not a model field's, so no name to derive
         max_length=SEARCH_MAX_LENGTH,
         strip=False,  # blanks reach filter_search: only an empty `search=` means "no search"
         help_text="Case-insensitive text search over the record's text and related names. Anonymous clients "
