@@ -8,7 +8,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from policy.models import Statement
+from policy.models import PolicyRelation, Statement
 
 from .api_support import BROWSER
 
@@ -56,6 +56,29 @@ def test_a_past_version_and_a_list_keep_dRFs_forms(editor):
     assert editor.get(f"/api/v1/statements/{slug}/?as_of=2020-01-01T00:00:00Z", HTTP_ACCEPT=BROWSER).status_code in (
         200,
         404,
+    )
+
+
+@pytest.mark.django_db
+def test_a_policy_with_links_has_its_edit_forms(editor):
+    """Was a 500 for anyone who may change policies: the raw-data form read a link from the policy's
+    `related` targets, which hold no relation, source or excerpt."""
+    link = PolicyRelation.objects.order_by("pk").first()
+    response = editor.get(f"/api/v1/policies/{link.from_policy.slug}/", HTTP_ACCEPT=BROWSER)
+    assert response.status_code == 200
+    sent_back = raw_data(response.content.decode())
+    assert {
+        "relation": link.relation,
+        "policy": link.to_policy.slug,
+        "source": link.source.slug,
+        "excerpt": link.excerpt,
+        "excerpt_start": link.excerpt_start,
+        "excerpt_end": link.excerpt_end,
+        "notes": link.notes,
+    } in sent_back["related"]
+    assert (
+        editor.put(f"/api/v1/policies/{link.from_policy.slug}/", sent_back, content_type="application/json").status_code
+        == 200
     )
 
 

@@ -2,6 +2,8 @@
 cited like a record; read for a whole page with one query (PolicyLinks), written in the policy's
 transaction, one link at a time so each lands in the change history."""
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import serializers
@@ -14,6 +16,8 @@ from ..records import POLICY
 from . import fields
 from .base import KnownKeysOnly, RecordSerializer, error_reader, model_errors
 from .fields import CompactRelatedField
+
+LINK_VALUES = ("relation", "source", "excerpt", "excerpt_start", "excerpt_end", "notes")
 
 
 class PolicyLinks(Compact):
@@ -49,6 +53,14 @@ class PolicyLinks(Compact):
 class PolicyLinkListSerializer(serializers.ListSerializer):
     def reader(self):
         return PolicyLinks()
+
+    def get_attribute(self, instance):
+        # A policy's `related` holds the target policies alone; a link is its PolicyRelation row, whose
+        # target is `to_policy` (read so for the browsable API's edit forms: pages use PolicyLinks).
+        rows = instance.relations.select_related("to_policy", "source").order_by("relation", "to_policy__slug")
+        return [
+            SimpleNamespace(policy=row.to_policy, **{name: getattr(row, name) for name in LINK_VALUES}) for row in rows
+        ]
 
 
 class PolicyLinkSerializer(KnownKeysOnly, serializers.Serializer):
