@@ -128,9 +128,9 @@ class MomentField(forms.Field):
     DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
     def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
+        if not value:  # an empty parameter is an absent one; a blank one is malformed, as below
             return None
+        value = value.strip()
         if problem := calendar_problem(value):
             raise forms.ValidationError(problem)
         try:
@@ -215,7 +215,9 @@ class RecordFilterSet(NamedFiltersOnly, django_filters.FilterSet):
 
     search = django_filters.CharFilter(
         method="filter_search",
+        label="Search",  # the browsable API's filter form: not a model field's, so no name to derive
         max_length=SEARCH_MAX_LENGTH,
+        strip=False,  # blanks reach filter_search: only an empty `search=` means "no search"
         help_text="Case-insensitive text search over the record's text and related names. Anonymous clients "
         "give at least 3 characters on policies, aid packages, statements, statistics, events and sources.",
     )
@@ -234,8 +236,8 @@ class RecordFilterSet(NamedFiltersOnly, django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
-        if not value:
-            return queryset
+        if not value:  # like a blank `date_after` or `amount_min`: a 400, not a silently unfiltered list
+            raise ValidationError({name: ["Blank search: give a word to search for, or leave out the parameter."]})
         if len(value) < self.anonymous_search_min_length and not (self.request and self.request.user.is_authenticated):
             raise ValidationError(
                 {

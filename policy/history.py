@@ -25,6 +25,11 @@ class RecordHistory(HistoricalRecords):
         # Fixtures are data too: record raw saves (loaddata) like any other.
         self.create_historical_record(instance, "+" if created else "~", using=using)
 
+    def get_change_reason_for_object(self, instance, history_type, using):
+        # No reason is an empty one, as the API's writes record it (policy.batch): NULL read “None” in the
+        # admin's history, under “Change reason”.
+        return super().get_change_reason_for_object(instance, history_type, using) or ""
+
     def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
         if reverse or hasattr(instance, "skip_history_when_saving") or not history_enabled():
             return

@@ -83,6 +83,12 @@ def excerpt_error(source, excerpt):
     found = closest_passage(text, excerpt)
     error = ValidationError(f"{message} {hint_message(found)}" if found else message, code="not_verbatim")
     error.closest = found
+    # The passage is the source's own words: for who may not read its text, the message alone
+    # (policy.representation.base.model_errors, policy.licensing).
+    error.source_id, error.without_passage = (
+        getattr(source, "pk", source),
+        ValidationError(message, code="not_verbatim"),
+    )
     return error
 
 

@@ -192,7 +192,8 @@ class FilterCases:
         got = self.fetch(api, {param: word.swapcase()})
         assert key_of(obj) in got
         assert set(got) == self.expect(lambda o: matches_search(o, fields, word))
-        assert self.fetch(api, {param: "   "}) == self.fetch(api, {})
+        assert self.fetch(api, {param: ""}) == self.fetch(api, {})  # empty: not given
+        self.assert_rejected(api.get(list_url(self.route), {param: "   "}), param)  # blank: malformed
 
     def test_search_reaches_each_search_field(self, api, search_path):
         fields = self.filterset.search_fields

@@ -225,6 +225,20 @@ def test_history_shows_who_edited(admin_client, superuser, model, model_admin):
 
 
 @pytest.mark.parametrize("model, model_admin", REGISTERED)
+def test_a_save_without_a_reason_records_none_and_shows_none(admin_client, model, model_admin):
+    """The admin's history showed “None” as the change reason of every admin save (NULL, where the
+    API's writes record an empty reason)."""
+    record = existing(model)
+    change_url = url(model, "change", record.pk)
+    admin_client.post(change_url, {**rendered_form_data(admin_client.get(change_url)), "_save": "Save"})
+    assert model.history.filter(id=record.pk).latest("history_id").history_change_reason == ""
+    page = admin_client.get(url(model, "history", record.pk)).content.decode()
+    latest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", latest, re.S)]
+    assert cells[2:5] == ["Changed", "admin", ""], cells
+
+
+@pytest.mark.parametrize("model, model_admin", REGISTERED)
 @pytest.mark.parametrize("tail", ["abc/history/", "6/change/history/", "{pk}/history/abc/", "abc/history/1/"])
 def test_a_malformed_history_address_says_no_such_record(admin_client, model, model_admin, tail):
     """As Django's admin answers `/admin/auth/user/abc/history/`: to the admin's index, with a message."""

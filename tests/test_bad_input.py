@@ -55,6 +55,26 @@ REQUESTS = {
     # A list is a bulk write (tests/test_bulk_writes.py): its items that are not objects are refused by index.
     "JSON that is not an object or a list": case("post", "topics/", 400, "Expected a dictionary", body="42"),
     "JSON with a trailing comma": case("patch", "topics/migration/", 400, "JSON parse error", body='{"name": "x",}'),
+    # json.loads keeps the last of a key given twice: the client's mistake was stored as if meant.
+    "a key twice in a POST": case(
+        "post", "topics/", 400, "“name” is given twice", body='{"slug": "twice", "name": "a", "name": "b"}'
+    ),
+    "a key twice in a PUT": case(
+        "put", "topics/migration/", 400, "“name” is given twice", body='{"slug": "migration", "name": "a", "name": "b"}'
+    ),
+    "a key twice in a PATCH": case(
+        "patch", "topics/migration/", 400, "“name” is given twice", body='{"name": "a", "name": "b"}'
+    ),
+    "a key twice in a nested object": case(
+        "patch",
+        "policies/POLICY/",
+        400,
+        "“relation” is given twice",
+        body='{"related": [{"relation": "extends", "relation": "reverses", "policy": "x"}]}',
+    ),
+    "a key twice in a bulk write's item": case(
+        "post", "topics/", 400, "“slug” is given twice", body='[{"slug": "a", "name": "a"}, {"slug": "b", "slug": "c"}]'
+    ),
     "invalid UTF-8 in JSON": case("post", "topics/", 400, "JSON parse error", body=b'{"name": "\xff\xfe"}'),
     "text/plain body": case("post", "topics/", 415, "Unsupported media type", body="slug=x", content_type="text/plain"),
     "XML body": case("post", "topics/", 415, "Unsupported media type", body="<t/>", content_type="application/xml"),
@@ -366,6 +386,28 @@ def test_injection_strings_in_every_text_field(writer, route, field):
             continue
         assert response.status_code == 200, response.content[:300]
         assert writer.get(url).json()[field] == text, "stored and returned verbatim"
+
+
+@pytest.mark.parametrize("tag", ["en", "es-MX", "zh-Hant", "zh-Hant-TW", "es-419", "sr-Latn-RS", "EN-us", "de-CH-1996"])
+def test_a_statement_s_language_is_a_bcp_47_tag(writer, tag):
+    url = f"{API}statements/{some_key('statements')}/"
+    response = writer.patch(url, {"language": tag}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["language"] == tag
+
+
+@pytest.mark.parametrize(
+    "value", ["english", "e", "en_US", "en-", "-en", "en--us", "es-MX1", "zh-Hant-", "1a", "en us"]
+)
+def test_a_language_that_is_no_bcp_47_tag_is_a_400_naming_it(writer, value):
+    """Any ten characters were stored as a statement's language (`english`, `en_US`)."""
+    url = f"{API}statements/{some_key('statements')}/"
+    before = table_counts()
+    response = writer.patch(url, {"language": value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["language"]
+    assert "BCP 47" in response.json()["language"][0]
+    assert table_counts() == before
 
 
 def test_the_browsable_api_escapes_stored_html(writer):

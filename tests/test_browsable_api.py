@@ -8,7 +8,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from policy.models import Policy, Statement
+from policy.models import Policy, PolicyRelation, Statement
 
 from .api_support import BROWSER
 
@@ -112,6 +112,70 @@ def test_every_link_the_api_root_draws_answers(admin_client, signed_in):
     }
     assert answers == expected
     assert client.get("/api/v1/?format=csv").status_code == 400
+
+
+def test_a_policy_with_links_has_its_edit_forms(editor):
+    """Was a 500 for anyone who may change policies: the raw-data form read a link from the policy's
+    `related` targets, which hold no relation, source or excerpt."""
+    link = PolicyRelation.objects.order_by("pk").first()
+    response = editor.get(f"/api/v1/policies/{link.from_policy.slug}/", HTTP_ACCEPT=BROWSER)
+    assert response.status_code == 200
+    sent_back = raw_data(response.content.decode())
+    assert {
+        "relation": link.relation,
+        "policy": link.to_policy.slug,
+        "source": link.source.slug,
+        "excerpt": link.excerpt,
+        "excerpt_start": link.excerpt_start,
+        "excerpt_end": link.excerpt_end,
+        "notes": link.notes,
+    } in sent_back["related"]
+    assert (
+        editor.put(f"/api/v1/policies/{link.from_policy.slug}/", sent_back, content_type="application/json").status_code
+        == 200
+    )
+
+
+STATEMENT = "amlo-praise-trump-respecting-mexico"
+MENU_PAGES = [
+    "/api/v1/statements/",
+    "/api/v1/statements/?facets=kind,year&search=border",
+    "/api/v1/statements/?page_size=5&page=2&ordering=-said_on",
+    "/api/v1/statements/?page_size=5&cursor=",
+    f"/api/v1/statements/{STATEMENT}/",
+    f"/api/v1/statements/{STATEMENT}/?as_of=2030-01-01T00:00:00Z",
+    f"/api/v1/statements/{STATEMENT}/history/",
+    "/api/v1/topics/migration/",
+    "/api/v1/timeline/?page_size=5",
+    "/api/v1/changes/?page_size=5",
+    "/api/v1/search/?q=border",
+]
+# What DRF draws around the data: the breadcrumbs, the pagination, the GET button and its format menu.
+MENUS = re.compile(
+    r'<ul class="(?:breadcrumb|pagination)">.*?</ul>|<div class="btn-group format-selection">.*?</div>', re.S
+)
+
+
+def menu_links(page):
+    return {html.unescape(link) for menu in MENUS.findall(page) for link in re.findall(r'href="([^"#]+)"', menu)}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", MENU_PAGES)
+def test_every_link_of_the_menus_works(client, editor, page):
+    """Found by following them: the CSV of a list with `?facets=` (a 400: CSV has no place for them) and
+    the search's breadcrumb, `/api/v1/search/` without its `q` (a 400)."""
+    for reader in (client, editor):
+        body = reader.get(page, HTTP_ACCEPT=BROWSER).content.decode()
+        links = menu_links(body)
+        assert len(links) >= 4, links  # the root, the page, its formats
+        for link in sorted(links):
+            assert reader.get(link, HTTP_ACCEPT=BROWSER).status_code == 200, link
+
+
+def test_the_filter_form_names_the_search_field(client, db):
+    body = client.get("/api/v1/statements/", HTTP_ACCEPT=BROWSER).content.decode()
+    assert '<label for="id_search">Search:</label>' in body
 
 
 @pytest.fixture(scope="module")

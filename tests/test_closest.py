@@ -6,7 +6,7 @@ import pytest
 
 from policy.models import Actor, Policy, Source
 
-from .api_support import API, client_for, editor_user, excerpt_payload
+from .api_support import API, client_for, editor_user, excerpt_payload, user_with
 
 TEXT = (
     "The minister’s reply — delivered in Spanish — was short.\n\n"
@@ -120,3 +120,35 @@ def test_a_statement_from_the_article_typed_with_straight_quotes(editor):
     found = editor.post(f"{API}statements/", payload, format="json").json()["excerpt_closest"]
     assert source.text[found["start"] : found["end"]] == found["closest"] == excerpt
     assert (found["kind"], found["differs_at"]) == ("quote", excerpt.index("’"))
+
+
+@pytest.fixture
+def writer(db, django_user_model):
+    """May add events and change policies, but not read a source's reserved text (policy.licensing)."""
+    return client_for(user_with(django_user_model, "closest-writer", "add_event", "change_policy", "view_source"))
+
+
+@pytest.mark.parametrize("license", ["all_rights_reserved", "public_domain"])
+def test_the_closest_passage_is_for_those_who_may_read_the_source_s_text(writer, source, license):
+    """The passage is the source's own words: it went to any writer, a reserved text's included."""
+    Source.objects.filter(pk=source.pk).update(text_license=license)
+    response = writer.post(f"{API}events/", event(source, CASES["quote"][0]), format="json")
+    assert response.status_code == 400
+    body = response.json()
+    if license == "public_domain":  # served to anyone anyway
+        assert body["excerpt_closest"]["closest"] == CASES["quote"][1]
+        assert "Closest passage" in body["excerpt"][0]
+        return
+    assert body["excerpt"] == ["The excerpt does not occur verbatim in the text of source “closest-test”."]
+    assert "excerpt_closest" not in body
+    assert CASES["quote"][1] not in response.content.decode()
+
+
+def test_a_policy_link_s_closest_passage_is_withheld_too(writer, source):
+    policy, other = Policy.objects.order_by("pk")[:2]
+    link = {"relation": "extends", "policy": other.slug, "source": source.slug, "excerpt": CASES["dash"][0]}
+    response = writer.patch(f"{API}policies/{policy.slug}/", {"related": [link]}, format="json")
+    assert response.status_code == 400
+    assert "does not occur verbatim" in response.json()["related"]["0"]["excerpt"][0]
+    assert "excerpt_closest" not in response.json()["related"]["0"]
+    assert CASES["dash"][1] not in response.content.decode()

@@ -93,6 +93,47 @@ def test_same_data_same_bytes(tmp_path):
     assert members(tmp_path / "a.zip") == {path.name: path.read_bytes() for path in folder.iterdir()}
 
 
+def fail_half_way(monkeypatch):
+    """The export fails after its third table (a full disk, a dropped connection)."""
+    from policy.datapackage import write
+
+    written, real = [], write.write_rows
+
+    def write_rows(table, *args):
+        if len(written) == 3:
+            raise OSError("No space left on device")
+        written.append(table.name)
+        return real(table, *args)
+
+    monkeypatch.setattr(write, "write_rows", write_rows)
+
+
+@pytest.fixture
+def failing_half_way(monkeypatch):
+    fail_half_way(monkeypatch)
+
+
+@pytest.mark.parametrize("name", ["p.zip", "p"])
+def test_an_export_that_fails_half_way_leaves_nothing_at_its_target(tmp_path, failing_half_way, name):
+    """The zip was written in place: a failure left a truncated zip (or half a directory) at the target."""
+    with pytest.raises(OSError, match="No space"):
+        export(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["p.zip", "p"])
+def test_an_export_that_fails_half_way_leaves_the_previous_package_whole(tmp_path, monkeypatch, name):
+    before = export(tmp_path / name)
+    files = members(before) if name.endswith(".zip") else {f.name: f.read_bytes() for f in before.iterdir()}
+    Topic.objects.create(slug="newer-topic", name="Newer")
+    fail_half_way(monkeypatch)
+    with pytest.raises(OSError, match="No space"):
+        export(tmp_path / name)
+    after = members(before) if name.endswith(".zip") else {f.name: f.read_bytes() for f in before.iterdir()}
+    assert after == files
+    assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
 def test_every_cell_is_written_the_one_way_the_schema_reads_it(tmp_path):
     """The database formats the cells (policy.datapackage.cells): pin each kind with awkward values."""
     actor = Actor.objects.order_by("slug").first()

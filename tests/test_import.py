@@ -180,11 +180,15 @@ def test_files_that_cannot_be_read_are_refused(tmp_path, settings):
     assert "the import limit is 0 MB (IMPORT_MAX_BYTES)" in refused(write(tmp_path, "statements.csv"))
 
 
-def test_templates_are_the_generated_ones():
+def test_templates_are_the_generated_ones(tmp_path, monkeypatch):
+    """`import_templates` writes the committed files byte for byte, whenever it runs: the XLSX carried the
+    moment it was written (its zip entries' times and its created/modified properties)."""
+    committed = {path.name: path.read_bytes() for path in tabular.TEMPLATES.iterdir()}
+    monkeypatch.setattr(tabular, "TEMPLATES", tmp_path)
+    call_command("import_templates", stdout=io.StringIO())
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir()} == committed
     for record_type in tabular.BY_NAME:
-        committed = (tabular.TEMPLATES / f"{record_type}.csv").read_bytes()
-        assert committed == tabular.template(record_type, "csv")
-        workbook = tablib.Dataset().load((tabular.TEMPLATES / f"{record_type}.xlsx").read_bytes(), format="xlsx")
+        workbook = tablib.Dataset().load(committed[f"{record_type}.xlsx"], format="xlsx")
         assert workbook.headers == list(tabular.columns(record_type))
     readme = (tabular.TEMPLATES / "README.md").read_text()
     assert "| `speaker` | **required**; an actor by key, name or alias |" in readme

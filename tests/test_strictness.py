@@ -82,6 +82,33 @@ def test_empty_fields_and_omit_mean_every_field():
     assert list(body) == ["url", "slug", "name", "description", "created_at", "updated_at"]
 
 
+@pytest.mark.parametrize("name", ["search", "facets", "fields", "ordering", "date_after", "updated_after"])
+def test_an_empty_parameter_is_an_absent_one(name):
+    everything = APIClient().get(f"{API}statements/").json()
+    body = APIClient().get(f"{API}statements/", {name: ""}).json()
+    assert body["count"] == everything["count"] and body["results"] == everything["results"]
+    assert "facets" not in body
+
+
+@pytest.mark.parametrize(
+    "route, name, blank",
+    [
+        ("statements", "search", "  "),
+        ("topics", "search", " "),  # the small tables take a search of any length, but not a blank one
+        ("statements", "search", "\t"),
+        ("statements", "updated_after", " "),
+        ("statements", "date_after", " "),
+        ("statements", "facets", " "),
+    ],
+)
+def test_a_blank_parameter_is_a_400_naming_it(route, name, blank):
+    """A blank `search=` (or `updated_after=`) was stripped to nothing and answered the whole, unfiltered
+    list, where every other parameter given only spaces is a 400."""
+    response = APIClient().get(f"{API}{route}/", {name: blank})
+    assert response.status_code == 400
+    assert list(response.json()) == [name]
+
+
 @pytest.mark.parametrize("params", [{"fields": "nonsense"}, {"fields": "slug", "omit": "slug"}])
 def test_a_bad_parameter_is_a_400_even_when_the_record_is_unchanged(params):
     """Found by schemathesis: `If-None-Match: *` answered 304 before `fields` was looked at."""

@@ -1,8 +1,12 @@
 """Request parsers that refuse NUL characters in any string (see policy.middleware for why), JSON
-nested too deeply to parse, and a multipart body none of whose parts can be read."""
+nested too deeply to parse or naming a key twice in one object, and a multipart body none of whose
+parts can be read."""
+
+import codecs
 
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
+from rest_framework.utils import json
 
 MESSAGE = "Text must not contain NUL characters (\\u0000); found in “{}”."
 
@@ -36,7 +40,32 @@ class NulCheck:
         return parsed
 
 
-class JSONParser(NulCheck, parsers.JSONParser):
+def unique_keys(pairs):
+    """One JSON object, each key once: json.load keeps the last of `{"title": "a", "title": "b"}`
+    silently, so a client's mistake would have been stored as if meant."""
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise ParseError(f"JSON parse error - the key “{key}” is given twice in one object.")
+        data[key] = value
+    return data
+
+
+class UniqueKeysJSONParser(parsers.JSONParser):
+    """DRF's JSONParser, refusing an object that names a key twice."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        encoding = parsers.get_encoding(parser_context or {})
+        parse_constant = json.strict_constant if self.strict else None
+        try:
+            return json.load(
+                codecs.getreader(encoding)(stream), parse_constant=parse_constant, object_pairs_hook=unique_keys
+            )
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}") from None
+
+
+class JSONParser(NulCheck, UniqueKeysJSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         try:
             return super().parse(stream, media_type, parser_context)

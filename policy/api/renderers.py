@@ -45,7 +45,17 @@ class BrowsableAPIRenderer(renderers.BrowsableAPIRenderer):
 
     def get_context(self, data, accepted_media_type, renderer_context):
         self.record = self.shown_record(renderer_context)
-        return super().get_context(data, accepted_media_type, renderer_context)
+        context = super().get_context(data, accepted_media_type, renderer_context)
+        if "facets" in renderer_context["request"].query_params:  # the format menu: CSV has no place for them (a 400)
+            context["available_formats"] = [name for name in context["available_formats"] if name != "csv"]
+        return context
+
+    def get_breadcrumbs(self, request):
+        """The last crumb is this page, with its query: `/api/v1/search/` without its `q` is a 400."""
+        crumbs = super().get_breadcrumbs(request)
+        if crumbs:
+            crumbs[-1] = (crumbs[-1][0], request.get_full_path())
+        return crumbs
 
     @staticmethod
     def shown_record(context):

@@ -23,7 +23,8 @@ CLOSEST = {
 ERROR = {
     "type": "object",
     "description": "An error: `detail` for the request as a whole, or field-level messages keyed by field "
-    "(or query parameter) name; `excerpt_closest` beside an `excerpt` that is not verbatim in its source.",
+    "(or query parameter) name; `excerpt_closest` beside an `excerpt` that is not verbatim in its source "
+    "(for whoever may read the source's text).",
     "properties": {"detail": {"type": "string"}, "excerpt_closest": CLOSEST},
     "additionalProperties": True,
 }

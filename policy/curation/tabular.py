@@ -12,8 +12,10 @@ Files are CSV (UTF-8), XLSX (read by tablib/openpyxl) or JSON Lines (one object 
 """
 
 import datetime
+import io
 import json
 import re
+import zipfile
 from pathlib import Path
 
 import tablib
@@ -27,6 +29,7 @@ FORMATS = {"csv": "csv", "xlsx": "xlsx", "jsonl": "jsonl", "ndjson": "jsonl"}
 SEPARATOR = ";"
 LEFT_OUT = {"related"}  # a policy's cited links to other policies: written through the API
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+WRITTEN_AT = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "fixtures" / "templates"
 
 
@@ -174,11 +177,27 @@ def parse_date(value):
 
 
 def template(record_type, fmt):
-    """A header-only table of the type's columns, as bytes of `fmt` (csv or xlsx)."""
+    """A header-only table of the type's columns, as bytes of `fmt` (csv or xlsx): the same bytes on
+    every run (fixtures/templates/ is committed)."""
     data = tablib.Dataset(headers=list(columns(record_type)))
     data.title = record_type
     exported = data.export(fmt)
-    return exported.encode("utf-8") if isinstance(exported, str) else exported
+    return exported.encode("utf-8") if isinstance(exported, str) else timeless(exported)
+
+
+def timeless(xlsx):
+    """An XLSX without the moment it was written: fixed zip entry times, and fixed created/modified
+    properties (openpyxl writes the clock's)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as source, zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = WRITTEN_AT.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            fixed = zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = entry.compress_type, entry.external_attr
+            target.writestr(fixed, content)
+    return out.getvalue()
 
 
 def describe(record_type):

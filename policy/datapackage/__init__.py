@@ -10,6 +10,6 @@ The public package leaves out the full texts whose licence forbids republishing 
 
 from .describe import tables
 from .load import PackageError, load_package
-from .write import Directory, Zip, write_package
+from .write import Directory, Zip, write_package, write_whole
 
-__all__ = ["Directory", "PackageError", "Zip", "load_package", "tables", "write_package"]
+__all__ = ["Directory", "PackageError", "Zip", "load_package", "tables", "write_package", "write_whole"]

@@ -10,6 +10,8 @@ import csv
 import io
 import itertools
 import json
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -126,6 +128,34 @@ def write_package(target, public=True):
     using = router.db_for_read(Source)  # one database for every table (a replica, where reads go to one)
     with snapshot(using):
         return write_tables(target, public, using)
+
+
+def write_whole(target, public=True):
+    """Write the package at `target` (a directory, or a path ending in .zip) whole or not at all: into a
+    partial file or directory beside it, moved into place once complete. A failure half-way leaves
+    nothing at `target`, or the package that was there as it was; {table name: rows written}."""
+    target = Path(target)
+    zipped = target.name.endswith(".zip")
+    if not zipped:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.parent / f".{target.name}.{os.getpid()}.partial"  # same file system: renamed, not copied
+    try:
+        if zipped:
+            counts = write_package(Zip(partial), public)
+            os.replace(partial, target)
+            return counts
+        shutil.rmtree(partial, ignore_errors=True)  # left by a killed export of the same process id
+        counts = write_package(Directory(partial), public)
+        if not target.exists():
+            partial.rename(target)
+        for written in sorted(partial.iterdir()) if partial.exists() else ():
+            os.replace(written, target / written.name)  # into an existing directory: each file whole
+        return counts
+    finally:
+        if partial.is_dir():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.unlink(missing_ok=True)
 
 
 def write_tables(target, public, using):

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from rest_framework.settings import api_settings
 
 from .. import batch, records
+from ..licensing import passage_shown
 from ..slugs import label_of, propose_slug
 from . import fields
 from .fields import CompactRelatedField
@@ -26,9 +27,12 @@ def with_detail_only(columns, name, before):
     return [*columns[:at], name, *columns[at:]]
 
 
-def model_errors(exc):
+def model_errors(exc, reader=None):
     """A model's ValidationError as a DRF error body: `__all__` under non_field_errors, and beside an
-    excerpt's message the closest passage of its source, for programs (`excerpt_closest`: policy.closest)."""
+    excerpt's message the closest passage of its source, for programs (`excerpt_closest`: policy.closest).
+    The passage (in both) only where `reader` may read the source's text; None is a command's, which may."""
+    if reader is not None:
+        exc = without_hidden_passages(exc, reader)
     detail = serializers.as_serializer_error(exc)
     if "__all__" in detail:
         detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
@@ -37,6 +41,30 @@ def model_errors(exc):
         if found is not None:
             detail[f"{field}_closest"] = found.as_dict()
     return detail
+
+
+def without_hidden_passages(exc, reader):
+    """`exc` with an excerpt's error that quotes a text `reader` may not read replaced by its bare message."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return DjangoValidationError(
+        {
+            field: [
+                error.without_passage
+                if getattr(error, "closest", None) and not passage_shown(error.source_id, reader)
+                else error
+                for error in errors
+            ]
+            for field, errors in exc.error_dict.items()
+        }
+    )
+
+
+def error_reader(context):
+    """Who reads a write's errors: the request's user, or the one a caller names (`context["user"]`);
+    None for a command."""
+    request = context.get("request")
+    return request.user if request is not None else context.get("user")
 
 
 class KnownKeysOnly:
@@ -81,7 +109,7 @@ class RecordSerializer(KnownKeysOnly, serializers.ModelSerializer):
         try:
             batch.full_clean(instance, relations, fetched=batch.fetched_relations(model, attrs))
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(model_errors(exc)) from None
+            raise serializers.ValidationError(model_errors(exc, error_reader(self.context))) from None
         return attrs
 
     def changes_anything(self):

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from policy.datapackage import Directory, Zip, write_package
+from policy.datapackage import write_whole
 
 
 class Command(BaseCommand):
@@ -24,8 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, target, include_reserved_texts=False, **options):
         started = time.monotonic()
-        writer = Zip(target) if target.endswith(".zip") else Directory(target)
-        counts = write_package(writer, public=not include_reserved_texts)
+        # Whole or not at all: a failure half-way leaves no partial package at the target.
+        counts = write_whole(target, public=not include_reserved_texts)
         for name, count in counts.items():
             self.stdout.write(f"{name}.csv: {count:,} rows")
         self.stdout.write(f"Wrote {len(counts)} tables to {target} in {time.monotonic() - started:.1f}s.")
