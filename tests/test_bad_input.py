@@ -359,6 +359,28 @@ def test_injection_strings_in_every_text_field(writer, route, field):
         assert writer.get(url).json()[field] == text, "stored and returned verbatim"
 
 
+@pytest.mark.parametrize("tag", ["en", "es-MX", "zh-Hant", "zh-Hant-TW", "es-419", "sr-Latn-RS", "EN-us", "de-CH-1996"])
+def test_a_statement_s_language_is_a_bcp_47_tag(writer, tag):
+    url = f"{API}statements/{some_key('statements')}/"
+    response = writer.patch(url, {"language": tag}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["language"] == tag
+
+
+@pytest.mark.parametrize(
+    "value", ["english", "e", "en_US", "en-", "-en", "en--us", "es-MX1", "zh-Hant-", "1a", "en us"]
+)
+def test_a_language_that_is_no_bcp_47_tag_is_a_400_naming_it(writer, value):
+    """Any ten characters were stored as a statement's language (`english`, `en_US`)."""
+    url = f"{API}statements/{some_key('statements')}/"
+    before = table_counts()
+    response = writer.patch(url, {"language": value}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["language"]
+    assert "BCP 47" in response.json()["language"][0]
+    assert table_counts() == before
+
+
 def test_the_browsable_api_escapes_stored_html(writer):
     url = f"{API}topics/{some_key('topics')}/"
     writer.patch(url, {"name": '<script>alert("x")</script>'}, format="json")

@@ -1,5 +1,7 @@
 """The core records: policies, aid packages, statements and statistics."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -188,6 +190,31 @@ class AidPackage(Cited):
         return self.title
 
 
+# A well-formed BCP 47 tag (RFC 5646 2.1, `langtag` and private use; not the grandfathered irregular
+# tags): language (with extended subtags), script, region, variants, extensions, private use. The
+# language is ISO 639's 2 or 3 letters: the 4–8 letter subtags the syntax reserves are registered to
+# none, and would take `english` or `spanish` for tags.
+LANGUAGE_TAG = re.compile(
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}"  # language
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"  # variants
+    r"(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*"  # extensions
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"  # private use
+    r"|x(?:-[a-z0-9]{1,8})+)",
+    re.IGNORECASE,
+)
+
+
+def validate_language_tag(value):
+    if not LANGUAGE_TAG.fullmatch(value or ""):
+        raise ValidationError(
+            "“%(value)s” is not a BCP 47 language tag (e.g. en, es-MX, zh-Hant).",
+            code="invalid",
+            params={"value": value},
+        )
+
+
 class Statement(Cited):
     speaker = models.ForeignKey("policy.Actor", on_delete=models.PROTECT, related_name="statements")
     text = models.TextField(help_text="The exact words (for a paraphrase, the source's wording of them).")
@@ -200,7 +227,14 @@ class Statement(Cited):
     addressee = models.ForeignKey(
         "policy.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="statements_received"
     )
-    language = models.CharField(max_length=10, default="en", help_text="Language of `text` (BCP 47, e.g. en, es).")
+    language = models.CharField(
+        # Ten characters hold language, script and region (zh-Hant-TW, sr-Latn-RS, de-CH-1996). Longer would
+        # rebuild the table on SQLite, and its full-text index with it (policy.search.sqlite).
+        max_length=10,
+        default="en",
+        validators=[validate_language_tag],
+        help_text="Language of `text`: a BCP 47 tag (e.g. en, es-MX, zh-Hant).",
+    )
     is_translation = models.BooleanField(default=False)
     policies = models.ManyToManyField("policy.Policy", blank=True, related_name="statements")
     countries = models.ManyToManyField("policy.Country", blank=True, related_name="statements")
