@@ -228,8 +228,8 @@ class Statement(Cited):
         "policy.Actor", null=True, blank=True, on_delete=models.PROTECT, related_name="statements_received"
     )
     language = models.CharField(
-        # Ten characters (zh-Hant-TW, es-419): more would make SQLite copy the statements table, which drops
-        # its search triggers (migration 0013); a longer tag is a 400 naming the limit.
+        # Ten characters hold language, script and region (zh-Hant-TW, sr-Latn-RS, de-CH-1996). Longer would
+        # rebuild the table on SQLite, and its full-text index with it (policy.search.sqlite).
         max_length=10,
         default="en",
         validators=[validate_language_tag],
