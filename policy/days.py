@@ -51,3 +51,12 @@ class CalendarDateField(forms.DateField):
             if not DAY.fullmatch(value.strip()):  # strptime's %m and %d also read 2021-5-7
                 raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
+
+
+# A date-time whose offset lost its `+` on the way: a URL's query string reads `+` as a space.
+SPACE_FOR_PLUS = re.compile(r"\d \d{2}(?::?\d{2})?$")
+
+
+def offset_hint(text):
+    """What to add to a date-time's refusal when its `+02:00` arrived as ` 02:00`; else ""."""
+    return " In a URL, write the offset's + as %2B (…T12:00:00%2B02:00)." if SPACE_FOR_PLUS.search(text) else ""

@@ -25,7 +25,7 @@ from rest_framework.exceptions import ValidationError
 
 from . import link_arrays, search
 from .adapters.django_forms import IdsByKey
-from .days import CalendarDateField, calendar_problem
+from .days import CalendarDateField, calendar_problem, offset_hint
 from .querying.parameters import NamedFiltersOnly
 from .records import key_field, normalise_key
 
@@ -145,8 +145,8 @@ class MomentField(forms.Field):
         # The value goes in as a parameter: django-filter formats the message with `%`, and a raw `%` in
         # the value would be a TypeError (a 500).
         raise forms.ValidationError(
-            "“%(value)s” is not an ISO 8601 date-time or date (e.g. 2021-05-07T12:00:00Z or 2021-05-07).",
-            params={"value": value},
+            "“%(value)s” is not an ISO 8601 date-time or date (e.g. 2021-05-07T12:00:00Z or 2021-05-07).%(hint)s",
+            params={"value": value, "hint": offset_hint(value)},
         )
 
 

@@ -184,6 +184,13 @@ REQUESTS = {
     "a unicode slug": case("post", "topics/", 400, "slug", body='{"slug": "migración", "name": "x"}'),
     "a duplicate slug": case("post", "topics/", 400, "already exists", body='{"slug": "migration", "name": "x"}'),
     # The admin's rule for aliases (each once, case aside; two characters or more), in the API too.
+    # A `+` typed into a URL arrives as a space: the refusal says how to write it.
+    "an offset's + as a space": case(
+        "get", "statements/?updated_after=2021-05-07T12:00:00 02:00", 400, "write the offset's + as %2B"
+    ),
+    "as_of with its + as a space": case(
+        "get", "topics/migration/?as_of=2021-05-07T12:00:00 02:00", 400, "write the offset's + as %2B"
+    ),
     "an alias twice": case("post", "actors/", 400, "Each alias once: ab is", body=ACTOR_WITH % '["AB", "ab"]'),
     "a one-letter alias": case("post", "actors/", 400, "two characters or more", body=ACTOR_WITH % '["B"]'),
     "a negative amount": case("patch", "aid-packages/AID/", 400, "greater than or equal to 0", body='{"amount": "-5"}'),

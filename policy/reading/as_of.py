@@ -8,7 +8,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.timezone import is_naive, make_aware
 from rest_framework.exceptions import ValidationError
 
-from ..days import calendar_problem
+from ..days import calendar_problem, offset_hint
 from ..models import Policy, PolicyRelation, Source
 from .history import LINK_CITATION, KeyLookup
 from .plan import Compact, CompactMany, ResourceUrls, Url, plain
@@ -27,7 +27,8 @@ def parse_as_of(raw):
     except (ValueError, OverflowError):
         value = None
     if value is None:
-        raise ValidationError({"as_of": [f"“{raw}” is not an ISO 8601 date-time (e.g. 2021-05-07T12:00:00Z)."]})
+        message = f"“{raw}” is not an ISO 8601 date-time (e.g. 2021-05-07T12:00:00Z).{offset_hint(raw.strip())}"
+        raise ValidationError({"as_of": [message]})
     return value
 
 
