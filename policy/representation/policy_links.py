@@ -12,7 +12,7 @@ from ..reading.history import LINK_CITATION
 from ..reading.readers import Compact
 from ..records import POLICY
 from . import fields
-from .base import KnownKeysOnly, RecordSerializer, model_errors
+from .base import KnownKeysOnly, RecordSerializer, error_reader, model_errors
 from .fields import CompactRelatedField
 
 
@@ -83,7 +83,7 @@ class PolicyLinkSerializer(KnownKeysOnly, serializers.Serializer):
             link.clean_fields(exclude=["from_policy"])
             link.clean()
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(model_errors(exc)) from None
+            raise serializers.ValidationError(model_errors(exc, error_reader(self.context))) from None
         return attrs
 
 
