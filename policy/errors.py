@@ -6,8 +6,9 @@ not in ALLOWED_HOSTS reach Django's handlers instead, which answer HTML pages in
 `{"detail": …}` JSON there too; the web pages and the admin keep HTML.
 """
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
 from django.urls import is_valid_path
+from django.utils.html import escape
 from django.views import defaults
 from rest_framework.response import Response
 
@@ -33,7 +34,12 @@ def permission_denied(request, exception):
 def page_not_found(request, exception):
     if for_api(request):
         return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
+    try:
+        return defaults.page_not_found(request, exception)  # the site's page (templates/404.html)
+    except ValueError:  # its stylesheet is missing from the static files' manifest (no collectstatic yet)
+        message = exception.args[0] if exception.args and isinstance(exception.args[0], str) else "Not found."
+        body = f"<!doctype html>\n<title>Not found</title>\n<h1>Not found</h1>\n<p>{escape(message)}</p>\n"
+        return HttpResponseNotFound(body)
 
 
 def server_error(request):
