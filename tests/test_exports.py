@@ -12,6 +12,8 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
+from policy.api import exports
+
 URL = "/api/v1/statements/?format=csv"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -20,7 +22,10 @@ OPENED = []
 
 
 @pytest.fixture
-def limits(settings, tmp_path):
+def limits(settings, tmp_path, monkeypatch):
+    # This process's count of streaming exports starts at 0: an earlier test's CSV response that the test
+    # client never read to the end (a WSGI server always closes it) would still hold its slot.
+    monkeypatch.setattr(exports, "_streaming", 0)
     settings.EXPORT_LOCK_DIR = str(tmp_path / "exports")
     settings.EXPORTS_PER_CLIENT, settings.EXPORTS_PER_PROCESS = 2, 5
     yield settings
