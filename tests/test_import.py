@@ -61,6 +61,15 @@ def refused(path, *args):
     return str(error.value)
 
 
+def refused_with_report(path):
+    """A refused file's message, and the report it printed (what a row of it got, a line each)."""
+    message = refused(path)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_records", str(path), stdout=out)
+    return message, out.getvalue()
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "jsonl"])
 def test_rows_become_suggestions_with_dates_references_and_new_actors(tmp_path, fmt):
@@ -119,12 +128,8 @@ def test_a_bad_row_refuses_the_whole_file_naming_row_and_column(tmp_path):
     rows.append(["AMLO", QUOTE, "quote", "23/03/2021", SOURCE, EXCERPT, "Atlantis"])
     rows.append(["AMLO", QUOTE, "quote", "2021-13", SOURCE, EXCERPT, ""])
     rows.append(["AMLO", QUOTE, "quote", "2021-02-29", SOURCE, EXCERPT, ""])
-    message = refused(write(tmp_path, "statements.csv", rows=rows))
+    message, report = refused_with_report(write(tmp_path, "statements.csv", rows=rows))
     assert "Nothing was imported" in message
-    out = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("import_records", str(tmp_path / "statements.csv"), stdout=out)
-    report = out.getvalue()
     assert "row 3, column excerpt: error: The excerpt does not occur verbatim" in report
     assert "row 4, column source: error: No source has the key, name or alias “no-such-source”." in report
     assert "row 5, column said_on: error: “23/03/2021” is not a date: write 2021-03-23, 2021-03 or 2021." in report
@@ -138,12 +143,8 @@ def test_a_bad_row_refuses_the_whole_file_naming_row_and_column(tmp_path):
 def test_a_speaker_two_actors_answer_to_is_an_error_and_accents_are_ignored(tmp_path):
     Actor.objects.create(slug="another-amlo", name="Another Person", kind="person", aliases=["amlo"])
     rows = [["Lopez Obrador", *ROWS[0][1:]], ROWS[0]]
-    message = refused(write(tmp_path, "statements.csv", rows=rows))
+    message, report = refused_with_report(write(tmp_path, "statements.csv", rows=rows))
     assert "Nothing was imported" in message
-    out = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command("import_records", str(tmp_path / "statements.csv"), stdout=out)
-    report = out.getvalue()
     amlo = "andres-manuel-lopez-obrador"
     assert f"row 3, column speaker: error: “AMLO” names 2 actors: use the key ({amlo}, another-amlo)." in report
     assert "row 2" not in report.replace("row 2: ok", "") and "new actor" not in report, report
