@@ -65,21 +65,19 @@ class Column(Values):
         return flat(plain(row[self.source]))
 
 
-class LicensedText(Column):
-    """A source's full text, or None where its licence keeps it from this reader (policy.licensing)."""
+class LicensedText(Values):
+    """A source's full text, or None where its licence keeps it from this reader (policy.licensing).
+    Not a Column: its values are judged row by row, each by its own licence (Column's column-at-a-time
+    copy served every text)."""
 
     def __init__(self, source, license_column="text_license"):
-        super().__init__(source)
+        self.source = source
         self.license_column = license_column
         self.columns = [source, license_column]
 
     def value(self, row, urls):
         user = getattr(urls.request, "user", None)
         return row[self.source] if text_shown(row[self.license_column], user) else None
-
-    def values(self, rows, urls):
-        # Row by row, each by its own licence: Column's column-at-a-time copy would serve every text.
-        return [self.value(row, urls) for row in rows]
 
     def cell(self, row, urls):
         return flat(self.value(row, urls))
