@@ -14,6 +14,7 @@ from django import forms
 from django.urls import NoReverseMatch, reverse
 
 from . import records
+from .models.actors import repeated_aliases
 
 OFFSETS = ("excerpt_start", "excerpt_end")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -113,12 +114,7 @@ class AliasesField(forms.CharField):
         if isinstance(value, list):
             return value
         aliases = [line.strip() for line in (value or "").splitlines() if line.strip()]
-        seen, repeated = set(), []
-        for alias in aliases:
-            if alias.casefold() in seen:
-                repeated.append(alias)
-            seen.add(alias.casefold())
-        if repeated:
+        if repeated := repeated_aliases(aliases):
             raise forms.ValidationError(f"Each alias once: {', '.join(repeated)} is repeated.", code="repeated")
         return aliases
 

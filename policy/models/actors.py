@@ -15,13 +15,19 @@ def validate_aliases(value):
     short = [alias for alias in value if len(alias.strip()) < 2]
     if short:
         raise ValidationError(f"An alias has two characters or more: {', '.join(short)} is too short.")
-    seen, repeated = set(), []
-    for alias in value:
-        if alias.strip().casefold() in seen:
-            repeated.append(alias)
-        seen.add(alias.strip().casefold())
-    if repeated:
+    if repeated := repeated_aliases(value):
         raise ValidationError(f"Each alias once: {', '.join(repeated)} is repeated.")
+
+
+def repeated_aliases(aliases):
+    """The aliases that repeat an earlier one, case and surrounding spaces aside (the admin's form asks too)."""
+    seen, repeated = set(), []
+    for alias in aliases:
+        folded = alias.strip().casefold()
+        if folded in seen:
+            repeated.append(alias)
+        seen.add(folded)
+    return repeated
 
 
 class Actor(Record):
