@@ -182,8 +182,9 @@ class NumberedPages:
         if offset > settings.MAX_PAGE_OFFSET:
             self.refuse_deep_page(queryset, offset)
         rows, more, counted = read_page(queryset, offset, size)
-        if not rows and number > 1:
-            raise NotFound(past_the_end(number, size, *counted_first(queryset)))
+        if not rows and number > 1:  # the count read_page took first, else one now, for the message
+            known = counted if counted[0] is not None else counted_first(queryset)
+            raise NotFound(past_the_end(number, size, *known))
         paginator = Paginator([], size)
         paginator.count, self.count_is_exact = reconciled(*counted, offset, rows, more)
         self.page, self.rows = Page(rows, number, paginator, more), queryset

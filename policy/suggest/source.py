@@ -69,9 +69,9 @@ def not_yet_recorded(source, proposals):
     recorded = {}
     for name in {proposal.record_type for proposal in proposals} & set(ON_TIMELINE):
         record_type = ON_TIMELINE[name]
-        column, _ = said_field(record_type)
+        column, field = said_field(record_type)
         columns = (record_type.label, column, "excerpt_start", "excerpt_end")
-        recorded[name] = list(record_type.model.objects.filter(source=source).values_list(*columns))
+        recorded[name] = field, list(record_type.model.objects.filter(source=source).values_list(*columns))
     rejected = {
         (row.record_type, row.excerpt_start, row.excerpt_end, words(label_of(row.record_type, row.fields)))
         for row in Suggestion.objects.filter(source=source, state=Suggestion.State.REJECTED)
@@ -82,8 +82,8 @@ def not_yet_recorded(source, proposals):
         if (proposal.record_type, proposal.start, proposal.end, label) in rejected:
             continue
         if proposal.record_type in recorded:
-            _, field = said_field(ON_TIMELINE[proposal.record_type])
-            if any(already(proposal, label, field, record) for record in recorded[proposal.record_type]):
+            field, records = recorded[proposal.record_type]
+            if any(already(proposal, label, field, record) for record in records):
                 continue
         kept.append(proposal)
     return kept
